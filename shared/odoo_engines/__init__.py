@@ -1,0 +1,3 @@
+"""odoo-engines: keep a company's Odoo data working outside Odoo."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,182 @@
+"""The `odoo-engines` command: the same logic the functions run, for operators.
+
+Each engine adds its commands in its own `cli.py`; they are attached at the bottom.
+Errors print one line (`error: …`) and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cached_property
+
+import click
+
+from .config import Settings, load_settings
+from .errors import ConfigError, EngineError, TransientError
+from .logging import configure_logging
+
+
+class App:
+    """What a command needs, built lazily: settings, database, Odoo client, publisher."""
+
+    def __init__(self, settings: Settings | None = None):
+        self._settings = settings
+        self._db = None
+
+    @cached_property
+    def settings(self) -> Settings:
+        return self._settings or load_settings()
+
+    def db(self):
+        """The database, migrated on first use."""
+        if self._db is None:
+            from .db import connect
+
+            self._db = connect(self.settings)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group()
+@click.version_option(package_name="odoo-engines")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Keep a company's Odoo data working outside Odoo."""
+    app = App()
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+    settings = app.settings
+    configure_logging(settings.log_level, settings.log_format)
+
+
+@cli.group()
+def db() -> None:
+    """Database: migrations and status."""
+
+
+@db.command("migrate")
+@pass_app
+def db_migrate(app: App) -> None:
+    """Apply pending SQL migrations (under an advisory lock)."""
+    from .db import Database, migrate
+    from .db.connection import open_connection
+
+    database = Database(open_connection(app.settings.database))
+    try:
+        applied = migrate(database, app.settings.embedding.dimensions)
+    finally:
+        database.close()
+    if applied:
+        for m in applied:
+            click.echo(f"applied {m.version:04d}_{m.name}")
+    else:
+        click.echo("database is up to date")
+
+
+@db.command("status")
+@pass_app
+def db_status(app: App) -> None:
+    """Show where the database is and which migrations are applied."""
+    database = app.db()
+    version = database.fetchval("SHOW server_version")
+    vector = database.fetchval("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+    click.echo(f"PostgreSQL {version} ({app.settings.database.mode}), pgvector {vector}")
+    for version_no, name, applied_at in database.fetchall(
+        "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
+    ):
+        click.echo(f"  {version_no:04d}_{name}  {applied_at:%Y-%m-%d %H:%M:%S}")
+
+
+@cli.command("functions")
+def functions_list() -> None:
+    """List the deployable functions and their triggers."""
+    from .sandbox.scheduler import list_functions
+
+    for spec in list_functions():
+        trigger = f"pubsub:{spec.topic}" if spec.trigger == "pubsub" else "http"
+        click.echo(f"{spec.name:<18} {trigger:<24} {spec.entry_point}")
+
+
+def _parse_attrs(values: tuple[str, ...]) -> dict[str, str]:
+    attrs = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not key=value", param_hint="--attr")
+        attrs[key] = value
+    return attrs
+
+
+@cli.command("run")
+@click.argument("function")
+@click.option("--data", default="{}", help="JSON message data.")
+@click.option("--attr", multiple=True, help="Message attribute key=value (repeatable).")
+def run_function(function: str, data: str, attr: tuple[str, ...]) -> None:
+    """Deliver a Pub/Sub-shaped CloudEvent to FUNCTION in-process (the local scheduler)."""
+    from .sandbox.scheduler import deliver
+
+    try:
+        payload = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc.msg}", param_hint="--data") from None
+    count = deliver(function, payload, _parse_attrs(attr))
+    click.echo(f"delivered {count} message(s)")
+
+
+@cli.command("serve")
+@click.argument("function")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+def serve_function(function: str, host: str, port: int) -> None:
+    """Run FUNCTION under the functions-framework HTTP server."""
+    from .sandbox.scheduler import serve
+
+    serve(function, host, port)
+
+
+@cli.group()
+def sandbox() -> None:
+    """Local stand-ins: Odoo, an OpenAI-compatible server, a webhook sink."""
+
+
+@cli.command("demo")
+@pass_app
+def demo(app: App) -> None:
+    """Run the main jobs on the embedded defaults and show what they did."""
+    from .demo import run_demo
+
+    run_demo(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: one clear line for every expected failure."""
+    try:
+        result = cli.main(args=argv, prog_name="odoo-engines", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 2
+    except TransientError as exc:
+        click.echo(f"error (temporary, try again): {exc}", err=True)
+        return 75
+    except EngineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""PostgreSQL access: connections, the Database wrapper, migrations, vectors."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from .connection import open_connection
+from .database import Database, lock_key
+from .migrate import migrate
+from .vector import register_vector, to_vector_text
+
+__all__ = ["Database", "connect", "lock_key", "migrate", "register_vector", "to_vector_text"]
+
+
+def connect(settings: Settings, *, migrate_schema: bool = True) -> Database:
+    """Open a Database for `settings`, applying pending migrations first by default."""
+    db = Database(open_connection(settings.database))
+    if migrate_schema:
+        migrate(db, settings.embedding.dimensions)
+    return db

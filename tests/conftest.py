@@ -1,0 +1,94 @@
+"""Session-wide real local parts: one embedded PostgreSQL with pgvector per test session.
+
+Each test that asks for `database_url` gets its own database, copied from a migrated
+template in a few milliseconds, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pg8000.dbapi
+import pytest
+
+from odoo_engines.config import load_settings
+from odoo_engines.db import Database, migrate
+from odoo_engines.db.connection import embedded_socket
+
+TEST_DIMENSIONS = 512
+TEMPLATE = "odoo_engines_template"
+
+# Threads for numpy/BLAS: one, as in the Makefile (the tests may be run without make).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _admin(socket: str, database: str = "postgres") -> pg8000.dbapi.Connection:
+    conn = pg8000.dbapi.connect(user="postgres", unix_sock=socket, database=database)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="session")
+def pg_socket(tmp_path_factory) -> str:
+    """The embedded PostgreSQL 18 + pgvector of this test session (its socket path)."""
+    datadir = Path(tmp_path_factory.mktemp("pg")) / "data"
+    socket = embedded_socket(datadir)
+    conn = _admin(socket)
+    cur = conn.cursor()
+    cur.execute(f"CREATE DATABASE {TEMPLATE}")
+    conn.close()
+    db = Database(_admin(socket, TEMPLATE))
+    migrate(db, TEST_DIMENSIONS)
+    db.close()
+    return socket
+
+
+def socket_url(socket: str, database: str) -> str:
+    directory, name = socket.rsplit("/", 1)
+    port = name.rsplit(".", 1)[-1]
+    return f"postgresql://postgres@/{database}?host={directory}&port={port}"
+
+
+@pytest.fixture
+def database_url(pg_socket) -> str:
+    """A fresh, migrated database for this test, as a libpq socket URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conn = _admin(pg_socket)
+    conn.cursor().execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    conn.close()
+    yield socket_url(pg_socket, name)
+    conn = _admin(pg_socket)
+    conn.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    conn.close()
+
+
+@pytest.fixture
+def base_env(database_url, tmp_path) -> dict[str, str]:
+    """Environment of a local run against this test's database (no cloud, no keys)."""
+    return {
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": database_url,
+        "EMBEDDING_DIMENSIONS": str(TEST_DIMENSIONS),
+        "LOG_FORMAT": "json",
+        "EMBEDDED_PG_DIR": str(tmp_path / "unused-pg"),
+    }
+
+
+@pytest.fixture
+def settings(base_env):
+    """Settings for this test's database, read the way the edges read them."""
+    return load_settings(base_env)
+
+
+@pytest.fixture
+def db(settings):
+    """A Database on this test's own database."""
+    from odoo_engines.db import connect
+
+    database = connect(settings)
+    yield database
+    database.close()

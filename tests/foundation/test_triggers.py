@@ -1,0 +1,116 @@
+"""Pub/Sub and HTTP wrappers: poison messages are acknowledged, transient ones retried."""
+
+import base64
+
+import pytest
+from cloudevents.http import CloudEvent
+from flask import Flask
+
+from odoo_engines.errors import PermanentError, TransientError
+from odoo_engines.sandbox.scheduler import pubsub_event
+from odoo_engines.triggers import HttpError, Router, json_body, pubsub_handler, require_api_key
+
+
+def _raw_event(data_b64):
+    return CloudEvent(
+        {
+            "type": "google.cloud.pubsub.topic.v1.messagePublished",
+            "source": "//pubsub.googleapis.com/projects/p/topics/t",
+        },
+        {"message": {"data": data_b64, "attributes": {"connection_id": "abc"}, "messageId": "1"}},
+    )
+
+
+def test_message_data_and_attributes_are_decoded():
+    seen = []
+    handler = pubsub_handler(seen.append)
+    handler(pubsub_event("poll-tenant", {"full": True}, {"connection_id": "abc"}))
+    assert seen[0].data == {"full": True}
+    assert seen[0].attributes == {"connection_id": "abc"}
+    assert seen[0].topic == "poll-tenant"
+
+
+def test_empty_scheduler_message_is_an_empty_dict():
+    seen = []
+    pubsub_handler(seen.append)(_raw_event(""))
+    assert seen[0].data == {}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["not base64!!", base64.b64encode(b"{bad json").decode(), base64.b64encode(b"[1, 2]").decode()],
+)
+def test_poison_messages_are_acknowledged_without_calling(payload):
+    calls = []
+    pubsub_handler(calls.append)(_raw_event(payload))  # returns: acknowledged
+    assert calls == []
+
+
+def test_permanent_failure_is_acknowledged_transient_is_raised():
+    def permanent(_m):
+        raise PermanentError("unknown tenant")
+
+    def transient(_m):
+        raise TransientError("odoo down")
+
+    pubsub_handler(permanent)(pubsub_event("t", {}))
+    with pytest.raises(TransientError):
+        pubsub_handler(transient)(pubsub_event("t", {}))
+
+
+def _client(router):
+    app = Flask("t")
+    app.add_url_rule("/<path:p>", "any", lambda p: router(_request()), methods=["GET", "POST"])
+    app.add_url_rule("/", "root", lambda: router(_request()), methods=["GET", "POST"])
+    return app.test_client()
+
+
+def _request():
+    from flask import request
+
+    return request
+
+
+def _router():
+    router = Router("t")
+
+    @router.route("/items/<int:item_id>", methods=("POST",))
+    def post_item(request, item_id):
+        require_api_key(request, "X-Key", "right-key")
+        body = json_body(request, max_bytes=100)
+        if "name" not in body:
+            raise HttpError(422, "name is required")
+        return {"id": item_id, "name": body["name"]}, 201
+
+    @router.route("/boom")
+    def boom(request):
+        raise RuntimeError("secret detail")
+
+    @router.route("/down")
+    def down(request):
+        raise TransientError("llm unavailable")
+
+    return router
+
+
+def test_http_errors_are_json_with_their_status():
+    c = _client(_router())
+    ok = c.post("/items/5", json={"name": "x"}, headers={"X-Key": "right-key"})
+    assert ok.status_code == 201 and ok.json == {"id": 5, "name": "x"}
+    assert c.post("/items/5", json={"name": "x"}).status_code == 401
+    assert c.post("/items/5", json={"name": "x"}, headers={"X-Key": "wrong"}).status_code == 401
+    bad = c.post("/items/5", data="{oops", headers={"X-Key": "right-key"})
+    assert bad.status_code == 400 and "malformed JSON" in bad.json["error"]
+    big = c.post("/items/5", data="[" + "1," * 100 + "1]", headers={"X-Key": "right-key"})
+    assert big.status_code == 413
+    assert c.post("/items/5", json={}, headers={"X-Key": "right-key"}).status_code == 422
+    assert c.post("/items/abc", json={}).status_code == 404
+    assert c.get("/items/5").status_code == 405
+    assert c.get("/down").status_code == 503
+
+
+def test_unexpected_errors_hide_their_details():
+    r = _client(_router()).get("/boom")
+    assert r.status_code == 500
+    assert "secret detail" not in r.get_data(as_text=True)
+    assert r.json["trace_id"]
