@@ -143,6 +143,11 @@ def serve_function(function: str, host: str, port: int) -> None:
 
 
 @cli.group()
+def sync() -> None:
+    """Sync Odoo data into PostgreSQL."""
+
+
+@cli.group()
 def sandbox() -> None:
     """Local stand-ins: Odoo, an OpenAI-compatible server, a webhook sink."""
 
@@ -154,6 +159,17 @@ def demo(app: App) -> None:
     from .demo import run_demo
 
     run_demo(app)
+
+
+def _attach_engines() -> None:
+    from .products.cli import products_group, search_command, sync_products_command
+
+    sync.add_command(sync_products_command)
+    cli.add_command(search_command)
+    cli.add_command(products_group)
+
+
+_attach_engines()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -261,6 +261,22 @@ def _odoo(e: _Env, environment: str) -> OdooSettings:
     )
 
 
+# The seed systems' run modes; a Pub/Sub message may set them too ({"force_full_sync": true}).
+MODE_VARIABLES = (
+    "FORCE_FULL_SYNC", "USE_TEST_ODOO", "TEST_CONNECTIONS_ONLY", "SKIP_FORECAST", "FORECAST_ONLY",
+)  # fmt: skip
+
+
+def settings_for_message(data: Mapping[str, object], env: Mapping[str, str] | None = None):
+    """Settings from the environment, with run modes given in a message's JSON on top."""
+    merged = dict(os.environ if env is None else env)
+    for name in MODE_VARIABLES:
+        value = data.get(name.lower(), data.get(name))
+        if value is not None:
+            merged[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    return load_settings(merged)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from `env` (default: the process environment)."""
     e = _Env(os.environ if env is None else env)
