@@ -161,6 +161,13 @@ def demo(app: App) -> None:
     run_demo(app)
 
 
+# -- local stand-ins: LocalOpenAI and the webhook sink --------------------------------
+from .sandbox.cli import sandbox_openai, sandbox_sink  # noqa: E402 - attached after the groups
+
+sandbox.add_command(sandbox_openai)
+sandbox.add_command(sandbox_sink)
+
+
 def _attach_engines() -> None:
     from .products.cli import products_group, search_command, sync_products_command
 
