@@ -168,6 +168,11 @@ def demo(app: App) -> None:
     run_demo(app)
 
 
+from .sandbox.cli import odoo_command  # noqa: E402 - commands attach after the groups exist
+
+sandbox.add_command(odoo_command)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: one clear line for every expected failure."""
     try:
