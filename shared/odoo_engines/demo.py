@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import click
 
-from .cli import App
+from .app import App
 
 
 def step_database(app: App) -> None:
