@@ -7,42 +7,12 @@ Errors print one line (`error: …`) and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import json
-import sys
-from functools import cached_property
 
 import click
 
-from .config import Settings, load_settings
+from .app import App, pass_app
 from .errors import ConfigError, EngineError, TransientError
 from .logging import configure_logging
-
-
-class App:
-    """What a command needs, built lazily: settings, database, Odoo client, publisher."""
-
-    def __init__(self, settings: Settings | None = None):
-        self._settings = settings
-        self._db = None
-
-    @cached_property
-    def settings(self) -> Settings:
-        return self._settings or load_settings()
-
-    def db(self):
-        """The database, migrated on first use."""
-        if self._db is None:
-            from .db import connect
-
-            self._db = connect(self.settings)
-        return self._db
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-
-pass_app = click.make_pass_decorator(App)
 
 
 @click.group()
@@ -161,9 +131,10 @@ def demo(app: App) -> None:
     run_demo(app)
 
 
-# -- local stand-ins: LocalOpenAI and the webhook sink --------------------------------
-from .sandbox.cli import sandbox_openai, sandbox_sink  # noqa: E402 - attached after the groups
+# -- local stand-ins: the sandbox Odoo, LocalOpenAI and the webhook sink ---------------
+from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after the groups
 
+sandbox.add_command(odoo_command)
 sandbox.add_command(sandbox_openai)
 sandbox.add_command(sandbox_sink)
 
@@ -201,5 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
+
+cli.add_command(odoo)
