@@ -139,17 +139,6 @@ sandbox.add_command(sandbox_openai)
 sandbox.add_command(sandbox_sink)
 
 
-def _attach_engines() -> None:
-    from .products.cli import products_group, search_command, sync_products_command
-
-    sync.add_command(sync_products_command)
-    cli.add_command(search_command)
-    cli.add_command(products_group)
-
-
-_attach_engines()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: one clear line for every expected failure."""
     try:
@@ -172,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
+# -- engines attach their commands last ------------------------------------------------
+from .odoo.cli import odoo  # noqa: E402
+from .products.cli import products_group, search_command, sync_products_command  # noqa: E402
 
 cli.add_command(odoo)
+sync.add_command(sync_products_command)
+cli.add_command(search_command)
+cli.add_command(products_group)

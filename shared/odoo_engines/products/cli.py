@@ -7,7 +7,7 @@ import time
 
 import click
 
-from ..cli import App, pass_app
+from ..app import App, pass_app
 
 
 @click.command("products")

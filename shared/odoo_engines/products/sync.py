@@ -29,6 +29,10 @@ MODEL = "product.product"
 RESERVE_SECONDS = 30.0  # left for the last page, its commit and publishing the continuation
 
 
+def _reserve(budget: jobs.TimeBudget) -> float:
+    return min(RESERVE_SECONDS, budget.seconds / 4)
+
+
 @dataclass
 class SyncOptions:
     """How to run: from scratch (`full`), resuming a continuation, or checks only."""
@@ -108,7 +112,7 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
         result.products_processed += len(rows)
         result.products_inserted += written.inserted
         result.products_updated += written.updated
-        if budget.exhausted(RESERVE_SECONDS):
+        if budget.exhausted(_reserve(budget)):
             _continue(publisher, result, "pages")
             return
     _refresh_stock(db, odoo, options)
@@ -129,9 +133,18 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
     """Re-read on-hand quantities of products whose stock moved since the last run.
 
     qty_available is computed and never bumps the product's write_date; stock.quant's
-    write_date moves with its quantity, so its own cursor finds what changed.
+    write_date moves with its quantity, so its own cursor finds what changed. A run
+    without that cursor has just read every product, quantities included: it only
+    places the cursor at the newest quant (the pager re-reads an overlap behind it).
     """
     cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "stock")
+    if cursor is None:
+        newest = odoo.search_read("stock.quant", [], ["write_date"],
+                                  order="write_date desc, id desc", limit=1)  # fmt: skip
+        if newest:
+            position = {"write_date": str(newest[0]["write_date"])[:19], "id": newest[0]["id"]}
+            jobs.save_cursor(db, JOB, "stock", position)
+        return
     for page in odoo.pages("stock.quant", [], ["product_id"], cursor=cursor,
                            page_size=options.page_size * 4):  # fmt: skip
         ids = sorted({q["product_id"][0] for q in page.records if q.get("product_id")})
@@ -143,13 +156,16 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
 
 def _embed_pending(db: Database, embedder: Embedder, budget: jobs.TimeBudget,
                    result: SyncResult) -> bool:  # fmt: skip
-    """Embed every stale row; False when the time budget ran out first."""
+    """Embed every stale row; False when the time budget ran out first.
+
+    At least one batch is embedded per run, so continuations always make progress.
+    """
     store.invalidate_other_models(db, embedder.model)
     while True:
         pending = store.pending_embeddings(db, embedder.max_batch)
         if not pending:
             return True
-        if budget.exhausted(RESERVE_SECONDS):
+        if result.embeddings_generated and budget.exhausted(_reserve(budget)):
             return False
         ids, texts, hashes = zip(*pending, strict=True)
         vectors = embedder.embed(list(texts))
