@@ -41,7 +41,9 @@ def _database(settings: Settings) -> str:
     with Database(open_connection(settings.database)) as db:
         version = db.fetchval("SHOW server_version")
         vector = db.fetchval("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
-    return f"PostgreSQL {version} ({settings.database.mode}), pgvector {vector or 'not installed yet'}"
+    return (
+        f"PostgreSQL {version} ({settings.database.mode}), pgvector {vector or 'not installed yet'}"
+    )
 
 
 def _odoo(settings: Settings) -> str:

@@ -70,10 +70,9 @@ def products_group() -> None:
 @pass_app
 def reembed_command(app: App) -> None:
     """Switch the vector column to EMBEDDING_DIMENSIONS; the next sync embeds everything."""
-    from .store import reset_dimensions
-
     from ..db import Database, migrate
     from ..db.connection import open_connection
+    from .store import reset_dimensions
 
     db = Database(open_connection(app.settings.database))
     try:
@@ -81,5 +80,7 @@ def reembed_command(app: App) -> None:
         reset_dimensions(db, app.settings.embedding.dimensions)
     finally:
         db.close()
-    click.echo(f"products.embedding is now vector({app.settings.embedding.dimensions}); "
-               "run `odoo-engines sync products` to embed the catalogue")
+    click.echo(
+        f"products.embedding is now vector({app.settings.embedding.dimensions}); "
+        "run `odoo-engines sync products` to embed the catalogue"
+    )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from .. import jobs
 from ..checks import Check, check_connections
 from ..config import Settings
 from ..db import connect
 from ..embeddings import get_embedder
+from ..errors import EngineError
 from ..logging import get_logger
 from ..odoo import connect_odoo
 from ..pubsub import Publisher, get_publisher
-from .sync import SyncOptions, SyncResult, run_sync
+from .sync import JOB, SyncOptions, SyncResult, run_sync
 
 log = get_logger("product_sync")
 
@@ -19,9 +21,15 @@ def sync_products(settings: Settings, *, full: bool | None = None, resume: bool 
     """Sync the catalogue once (FORCE_FULL_SYNC unless `full` says otherwise)."""
     db = connect(settings)
     try:
+        try:
+            odoo = connect_odoo(settings.odoo)
+        except EngineError as exc:
+            jobs.record_failure(db, JOB, exc)
+            log.error("product_sync_failed", error=str(exc))
+            raise
         return run_sync(
             db,
-            connect_odoo(settings.odoo),
+            odoo,
             get_embedder(settings),
             publisher or get_publisher(settings.gcp_project, settings.environment),
             SyncOptions(

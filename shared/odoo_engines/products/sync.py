@@ -102,8 +102,11 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
     store.prepare(db)
     cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB)
     fields = odoo.existing_fields(MODEL, ODOO_FIELDS)
+    # A continuation resumes exactly where its predecessor stopped; a new run re-reads
+    # the client's overlap window behind the cursor (late commits).
+    overlap = 0 if options.resume else None
     pages = odoo.pages(MODEL, [], fields, cursor=cursor, page_size=options.page_size,
-                       include_archived=True)  # fmt: skip
+                       include_archived=True, overlap_seconds=overlap)  # fmt: skip
     for page in pages:
         rows = [to_row(record, odoo.db) for record in page.records]
         with db.transaction():
