@@ -17,11 +17,12 @@ def _variants(odoo_db):
 
 
 def _row(db, odoo_id, *cols):
-    return db.fetchone(f"SELECT {', '.join(cols)} FROM products WHERE odoo_id = %s", (odoo_id,))
+    return db.fetchone(f"SELECT {', '.join(cols)} FROM products WHERE odoo_id = %s", (odoo_id,))  # noqa: S608 - constant column names
 
 
-def test_full_sync_stores_every_variant_and_embeds_the_active_ones(product_settings, db,
-                                                                    odoo_db, publisher):  # fmt: skip
+def test_full_sync_stores_every_variant_and_embeds_active_ones(
+    product_settings, db, odoo_db, publisher
+):
     result = sync_products(product_settings, publisher=publisher)
     total = len(_variants(odoo_db))
     active = len(odoo_db.search_read("product.product", [], ["id"]))

@@ -44,7 +44,7 @@ def search_products(db: Database, embedder: Embedder, query: str, limit: int = 1
     exact = [
         Hit(*row[:6], similarity=1.0, match="sku" if row[6] else "barcode")
         for row in db.fetchall(
-            f"SELECT {_COLUMNS}, lower(sku) = lower(%s) FROM products"
+            f"SELECT {_COLUMNS}, lower(sku) = lower(%s) FROM products"  # noqa: S608 - constant column names
             " WHERE is_active AND (lower(sku) = lower(%s) OR barcode = %s)"
             " ORDER BY odoo_id LIMIT %s",
             (query, query, query, limit),
@@ -55,7 +55,7 @@ def search_products(db: Database, embedder: Embedder, query: str, limit: int = 1
         db.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
         db.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
         rows = db.fetchall(
-            f"SELECT {_COLUMNS}, 1 - (embedding <=> %s) FROM products"
+            f"SELECT {_COLUMNS}, 1 - (embedding <=> %s) FROM products"  # noqa: S608 - constant column names
             " WHERE is_active AND embedding IS NOT NULL AND embedding_model = %s"
             " ORDER BY embedding <=> %s LIMIT %s",
             (vector, embedder.model, vector, limit),

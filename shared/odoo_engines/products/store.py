@@ -19,6 +19,7 @@ _STAGE = "products_stage"
 _UPDATABLE = [c for c in COLUMNS if c != "odoo_id"]
 _SET = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
 _CHANGED = " OR ".join(f"products.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in _UPDATABLE)
+# Built from constant column names only.
 _UPSERT = f"""
     INSERT INTO products ({", ".join(COLUMNS)}, deleted_in_odoo, last_update)
     SELECT {", ".join(COLUMNS)}, false, now() FROM {_STAGE}
@@ -26,7 +27,7 @@ _UPSERT = f"""
         last_update = now(), updated_at = now()
     WHERE {_CHANGED} OR products.deleted_in_odoo
     RETURNING (xmax = 0) AS inserted
-"""
+"""  # noqa: S608
 
 
 @dataclass
