@@ -59,6 +59,8 @@ class SyncResult:
     duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
     continued: bool = False
     skipped: str | None = None
+    catalogue_seconds: float = 0.0  # Odoo → products, deletions and stock
+    embedding_seconds: float = 0.0
     duration_seconds: float = 0.0
     error: str | None = None
 
@@ -126,7 +128,10 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
     if result.duplicate_skus:
         log.warning("duplicate_skus", count=len(result.duplicate_skus),
                     skus=list(result.duplicate_skus)[:20])  # fmt: skip
-    if not _embed_pending(db, embedder, budget, result):
+    result.catalogue_seconds = round(budget.elapsed(), 3)
+    done = _embed_pending(db, embedder, budget, result)
+    result.embedding_seconds = round(budget.elapsed() - result.catalogue_seconds, 3)
+    if not done:
         _continue(publisher, result, "embeddings")
         return
     jobs.mark_success(db, JOB)
