@@ -1,8 +1,8 @@
 # Identities. Each function runs as its own service account holding only what its
 # manifest asks for: the database (every function), secretAccessor on its own secrets
-# (secrets.tf), pubsub.publisher on the topics it publishes to (pubsub.tf), and for
-# tenant administration the tenant roles below. Grants at project level carry conditions
-# wherever the service supports them.
+# (secrets.tf), pubsub.publisher on the topics it publishes to (pubsub.tf), and the
+# tenant roles below. Grants at project level carry conditions wherever the service
+# supports them.
 
 data "google_project" "this" {
   project_id = var.project
@@ -16,22 +16,52 @@ resource "google_service_account" "function" {
   description  = "Runs the ${each.key} function"
 }
 
+# Tenant administration (`odoo-engines tenants ...`) runs where an operator runs the CLI,
+# acting as this account: it creates, pauses and deletes each tenant's poll-tenant
+# Scheduler job and keeps the tenant's Odoo key and webhook secret in Secret Manager.
+resource "google_service_account" "tenant_admin" {
+  account_id   = "${var.name}-tenants"
+  display_name = "odoo-engines tenant administration"
+  description  = "Adds, pauses and removes tenants: their Scheduler jobs and secrets"
+}
+
+resource "google_service_account_iam_member" "tenant_admin" {
+  for_each = toset(var.tenant_admins)
+
+  service_account_id = google_service_account.tenant_admin.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = each.key
+}
+
+# The CLI loads the production settings: the database and the main Odoo account.
+resource "google_secret_manager_secret_iam_member" "tenant_admin" {
+  for_each = setintersection(local.secret_names, ["DB_PASSWORD", "ODOO_PROD_URL", "ODOO_PROD_DB", "ODOO_PROD_USERNAME", "ODOO_PROD_PASSWORD"])
+
+  secret_id = google_secret_manager_secret.secret[each.key].id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.tenant_admin.member
+}
+
 # ---------------------------------------------------------------- database
 
 locals {
   database_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"]
-  function_database_roles = {
-    for pair in setproduct(keys(local.functions), local.database_roles) :
-    "${pair[0]}/${pair[1]}" => { function = pair[0], role = pair[1] }
+  database_users = merge(
+    { for name in keys(local.functions) : name => google_service_account.function[name].member },
+    { "tenant-admin" = google_service_account.tenant_admin.member },
+  )
+  database_grants = {
+    for pair in setproduct(keys(local.database_users), local.database_roles) :
+    "${pair[0]}/${pair[1]}" => { user = pair[0], role = pair[1] }
   }
 }
 
 resource "google_project_iam_member" "database" {
-  for_each = local.function_database_roles
+  for_each = local.database_grants
 
   project = var.project
   role    = each.value.role
-  member  = google_service_account.function[each.value.function].member
+  member  = local.database_users[each.value.user]
 
   condition {
     title      = "${var.name} database only"
@@ -40,9 +70,9 @@ resource "google_project_iam_member" "database" {
 }
 
 # ---------------------------------------------------------------- tenants
-# Tenant administration creates, pauses and deletes each tenant's poll-tenant Scheduler
-# job and keeps the tenant's Odoo key and webhook secret as secrets named
-# var.tenant_secret_prefix + ...  Custom roles keep that to the permissions it uses.
+# Tenants' secrets are named var.tenant_secret_prefix + ...; custom roles keep tenant
+# administration to the permissions it uses. tenant_access = read (a function that
+# polls or signs for tenants) reads those secrets; admin also manages them.
 
 resource "google_project_iam_custom_role" "tenant_scheduler" {
   role_id     = "${replace(var.name, "-", "_")}_tenant_scheduler"
@@ -82,7 +112,10 @@ resource "google_project_iam_custom_role" "tenant_secrets" {
 }
 
 locals {
-  tenant_admins  = { for name, f in local.functions : name => f if f.tenant_access == "admin" }
+  tenant_admins = merge(
+    { for name, f in local.functions : name => google_service_account.function[name].member if f.tenant_access == "admin" },
+    { "tenant-admin" = google_service_account.tenant_admin.member },
+  )
   tenant_readers = { for name, f in local.functions : name => f if f.tenant_access == "read" }
 }
 
@@ -91,7 +124,7 @@ resource "google_project_iam_member" "tenant_scheduler" {
 
   project = var.project
   role    = google_project_iam_custom_role.tenant_scheduler.id
-  member  = google_service_account.function[each.key].member
+  member  = each.value
 }
 
 resource "google_project_iam_member" "tenant_secrets_admin" {
@@ -99,7 +132,7 @@ resource "google_project_iam_member" "tenant_secrets_admin" {
 
   project = var.project
   role    = google_project_iam_custom_role.tenant_secrets.id
-  member  = google_service_account.function[each.key].member
+  member  = each.value
 
   # Creating a secret is checked on the project; everything else on the secret itself.
   condition {

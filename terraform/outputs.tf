@@ -37,3 +37,8 @@ output "source_bucket" {
   description = "Bucket of the functions' source archives."
   value       = google_storage_bucket.source.name
 }
+
+output "tenant_admin_service_account" {
+  description = "Act as this account to add, pause and remove tenants (README)."
+  value       = google_service_account.tenant_admin.email
+}

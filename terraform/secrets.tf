@@ -1,7 +1,7 @@
 # Secret Manager: one secret per name any manifest lists under "secrets", read by the
-# functions as environment variables. Terraform generates DB_PASSWORD and
-# INTERNAL_API_KEY; operators add the versions of the others (README "Deploy to Google
-# Cloud"), so no other secret value ever passes through Terraform or its state.
+# functions as environment variables. Terraform generates the database password and our
+# own API keys; operators add the versions of the others (README "Deploy to Google
+# Cloud"), so no Odoo or OpenAI credential ever passes through Terraform or its state.
 
 locals {
   secret_names = toset(flatten([for f in values(local.functions) : f.secrets]))
@@ -20,11 +20,13 @@ locals {
     ]) : "${pair.function}/${pair.secret}" => pair
   }
 
-  generated_secrets = {
-    DB_PASSWORD      = random_password.db.result
-    INTERNAL_API_KEY = random_password.internal_api_key.result
-  }
-  generated_secret_names = setintersection(local.secret_names, ["DB_PASSWORD", "INTERNAL_API_KEY"])
+  # The keys callers present to our HTTP functions: embed-document (Odoo) and enrich.
+  api_keys = toset(["INTERNAL_API_KEY", "ENRICH_API_KEY"])
+  generated_secrets = merge(
+    { DB_PASSWORD = random_password.db.result },
+    { for name in local.api_keys : name => random_password.api_key[name].result },
+  )
+  generated_secret_names = setintersection(local.secret_names, setunion(["DB_PASSWORD"], local.api_keys))
 
   # A generated secret is pinned to the version Terraform wrote, so replacing it rolls
   # the functions out; the others follow var.secret_versions, else "latest".
@@ -51,7 +53,9 @@ resource "google_secret_manager_secret" "secret" {
   depends_on = [google_project_service.api]
 }
 
-resource "random_password" "internal_api_key" {
+resource "random_password" "api_key" {
+  for_each = local.api_keys
+
   length  = 48
   special = false
 }

@@ -142,9 +142,15 @@ variable "http_invokers" {
 }
 
 variable "tenant_secret_prefix" {
-  description = "Secret ids starting with this belong to tenants (created by tenant administration); only functions with tenant_access reach them."
+  description = "Secret ids starting with this belong to tenants (odoo_engines.orders names them orders-<tenant>-...); only tenant_access functions and the tenant admin reach them."
   type        = string
-  default     = "tenant-"
+  default     = "orders-"
+}
+
+variable "tenant_admins" {
+  description = "Members who may act as the tenant-admin service account to add, pause and remove tenants, e.g. [\"group:ops@example.com\"]."
+  type        = list(string)
+  default     = []
 }
 
 variable "max_delivery_attempts" {
