@@ -102,24 +102,28 @@ def test_asking_only_for_missing_fields_does_not_read_every_field(make_db, conne
     assert records and all(set(r) == {"id"} for r in records)
 
 
-def test_odoo_errors_are_typed_and_carry_odoos_name_and_message(odoo_db, connect):
-    client = connect(odoo_db)
+@pytest.mark.parametrize(
+    ("version", "protocol", "status"),
+    [("17.0", "jsonrpc", None), ("19.0", "jsonrpc", None), ("19.0", "json2", 500)],
+    ids=["envelope-code-200", "envelope-code-0", "json2-bare-body"],
+)
+def test_odoo_errors_are_typed_and_carry_odoos_name_and_message(
+    make_db, connect, version, protocol, status
+):
+    client = connect(make_db(version), protocol=protocol)
     with pytest.raises(OdooServerError) as err:
         client.execute("product.product", "search_read", [["nope", "=", 1]], fields=["name"])
     assert err.value.name == "builtins.ValueError"
     assert "nope" in err.value.message
+    assert err.value.status == status
     assert "product.product.search_read" in str(err.value)
+
+
+def test_an_unknown_model_is_a_server_error(odoo_db, connect):
     with pytest.raises(OdooServerError) as err:
-        client.execute("no.such.model", "search", [])
+        connect(odoo_db).execute("no.such.model", "search", [])
     assert err.value.name == "odoo.exceptions.UserError"
-
-
-def test_json2_errors_carry_the_status_and_odoos_name(make_db, connect):
-    client = connect(make_db("19.0"))
-    with pytest.raises(OdooServerError) as err:
-        client.execute("res.partner", "no_such_method")
-    assert err.value.status == 404
-    assert "no_such_method" in err.value.message
+    assert "no.such.model" in err.value.message
 
 
 @pytest.mark.parametrize("version", ["17.0", "19.0"])
@@ -132,6 +136,7 @@ def test_a_wrong_key_is_an_auth_error_that_never_shows_the_key(make_db, connect,
     with pytest.raises(OdooAuthError) as err:
         client.check()
     assert str(err.value) == f"Odoo rejected the login for user admin on database {db.name}"
+    assert "odoo_login_rejected" in out.getvalue()
     for text in (str(err.value), repr(err.value), repr(client), out.getvalue()):
         assert secret not in text
 

@@ -136,6 +136,7 @@ class OdooClient:
         }
 
     def _rejected(self) -> OdooAuthError:
+        log.warning("odoo_login_rejected", url=self.transport.where, db=self.db, user=self.username)
         return OdooAuthError(
             f"Odoo rejected the login for user {self.username} on database {self.db}"
         )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -54,6 +55,22 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _odoo_json(value: Any) -> Any:
+    """Dates and datetimes the way Odoo writes them: naive UTC, to the second."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    raise TypeError(f"{type(value).__name__} cannot be sent to Odoo")
+
+
+def encode(body: Any) -> bytes:
+    """The JSON body of a request; datetimes become Odoo's `YYYY-MM-DD HH:MM:SS` (UTC)."""
+    return json.dumps(body, default=_odoo_json, ensure_ascii=False, allow_nan=False).encode()
 
 
 def _reason(exc: httpx.TransportError, timeout: float) -> str:
@@ -114,6 +131,8 @@ class Transport:
         Reads are retried on 429/502/503/504, dropped connections and timeouts; writes only
         when the request never reached Odoo (connect errors) or Odoo refused it with 429.
         """
+        content = encode(body)
+        headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
         retries = 0
         waited = 0.0
         while True:
@@ -121,7 +140,7 @@ class Transport:
             self.calls += 1
             status = retry_after = None
             try:
-                response = self._http.post(path, json=body, headers=headers)
+                response = self._http.post(path, content=content, headers=headers)
             except httpx.TransportError as exc:
                 reason = _reason(exc, self.timeout)
                 if not (idempotent or isinstance(exc, _NOT_SENT)):
