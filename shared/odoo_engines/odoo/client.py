@@ -82,6 +82,12 @@ class OdooClient:
     def close(self) -> None:
         self.transport.close()
 
+    def __enter__(self) -> OdooClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @property
     def calls(self) -> int:
         """HTTP round trips made so far (retries included)."""

@@ -6,7 +6,6 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -80,7 +79,7 @@ def _reason(exc: httpx.TransportError, timeout: float) -> str:
         return f"no answer within {timeout:g}s"
     if isinstance(exc, httpx.ConnectError):
         return "could not connect"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return "the connection was dropped"
     return type(exc).__name__
 
@@ -95,8 +94,6 @@ class Transport:
         timeout: float = 30.0,
         min_delay: float = 0.0,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
     ):
         base = httpx.URL(url)
         self.where = f"{base.scheme}://{base.host}" + (f":{base.port}" if base.port else "")
@@ -104,8 +101,6 @@ class Transport:
         self.min_delay = min_delay
         self.retry = retry or RetryPolicy()
         self.calls = 0
-        self._sleep = sleep
-        self._clock = clock
         self._last_call: float | None = None
         self._lock = threading.Lock()
         self._http = httpx.Client(
@@ -161,7 +156,7 @@ class Transport:
             log.warning(
                 "odoo_retry", call=what, retry=retries, delay=round(delay, 3), reason=reason
             )
-            self._sleep(delay)
+            time.sleep(delay)
 
     def _unavailable(
         self,
@@ -184,7 +179,7 @@ class Transport:
             return
         with self._lock:
             if self._last_call is not None:
-                wait = self._last_call + self.min_delay - self._clock()
+                wait = self._last_call + self.min_delay - time.monotonic()
                 if wait > 0:
-                    self._sleep(wait)
-            self._last_call = self._clock()
+                    time.sleep(wait)
+            self._last_call = time.monotonic()
