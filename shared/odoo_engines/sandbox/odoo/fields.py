@@ -84,8 +84,8 @@ class Field:
             return bool(value)
         if value is None:
             return [] if kind in ("one2many", "many2many") else False
-        if kind == "datetime":
-            return value.strftime(DATETIME_FORMAT)
+        if kind == "datetime":  # truncated to the second, as Datetime.to_string
+            return value.isoformat(" ", "seconds")
         if kind == "date":
             return value.strftime(DATE_FORMAT)
         return value
