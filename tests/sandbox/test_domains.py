@@ -18,12 +18,15 @@ def partners(orm_db):
 
     def make(version="17.0"):
         db = orm_db(version)
-        db.create("res.partner", [
-            {"name": "zz-A", "email": "a@x.cl", "ref": "R1"},
-            {"name": "zz-B", "email": "", "ref": "R2"},
-            {"name": "zz-C", "ref": "R_3"},
-            {"name": "zz-D", "email": "d@y.cl", "active": False},
-        ])  # fmt: skip
+        db.create(
+            "res.partner",
+            [
+                {"name": "zz-A", "email": "a@x.cl", "ref": "R1"},
+                {"name": "zz-B", "email": "", "ref": "R2"},
+                {"name": "zz-C", "ref": "R_3"},
+                {"name": "zz-D", "email": "d@y.cl", "active": False},
+            ],
+        )
         return db
 
     return make

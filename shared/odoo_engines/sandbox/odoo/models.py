@@ -586,7 +586,7 @@ def _product_models(release: Release) -> list[Model]:
         "stock_quant_ids": One2many("stock.quant", "product_id", "Quants"),
     }
     for name in related_names:
-        product_fields[name] = Related(f"product_tmpl_id.{name}", store=name == "name")
+        product_fields[name] = Related(f"product_tmpl_id.{name}", inherited=True)
     if release.is_favorite:
         product_order = (
             "is_favorite desc, default_code, name, id"
