@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from fixtures.odoo import SMALL
 from odoo_engines.odoo import OdooClient, RetryPolicy
 
 # Fast backoff so fault tests take milliseconds; the policy under test is the same.
@@ -16,8 +17,6 @@ _names = itertools.count(1)
 @pytest.fixture
 def make_db(sandbox_server):
     """`make_db(version)`: a fresh small sandbox database of that Odoo version."""
-    from fixtures.odoo import SMALL
-
     made = []
 
     def make(version: str = "17.0"):

@@ -12,7 +12,6 @@ FIELDS = ["name", "default_code"]
 
 def create_products(db, count, at, first=0, **vals):
     """`count` products written in one transaction that started at `at`."""
-    vals.setdefault("categ_id", db.search("product.category", [], limit=1)[0])
     with db.transaction(at=at):
         return [
             db.create(
