@@ -76,9 +76,19 @@ class Enrichment:
     seconds: float
 
 
+def _facts(**facts: str | Sequence[str]) -> str:
+    """`Key: value` lines (the form every generator, offline included, reads as facts)."""
+    lines = []
+    for key, value in facts.items():
+        text = value if isinstance(value, str) else ", ".join(value)
+        if text:
+            lines.append(f"{key.capitalize()}: {' '.join(text.split())}")
+    return "\n".join(lines)
+
+
 def description_prompt(name: str, keywords: Sequence[str], max_length: int) -> Prompt:
     """The prompt that asks for a description of at most `max_length` characters."""
-    user = f"Product name: {name}\nKeywords: {', '.join(keywords) or '(none)'}"
+    user = _facts(product=name, keywords=keywords)
     schema = {
         "type": "object",
         "properties": {"description": {"type": "string", "maxLength": max_length}},
@@ -94,10 +104,7 @@ def category_prompt(
     name: str, keywords: Sequence[str], description: str, categories: Sequence[str]
 ) -> Prompt:
     """The prompt that files a product in one of `categories` with a confidence."""
-    user = (
-        f"Product name: {name}\nKeywords: {', '.join(keywords) or '(none)'}\n"
-        f"Description: {description}"
-    )
+    user = _facts(product=name, keywords=keywords, description=description)
     schema = {
         "type": "object",
         "properties": {

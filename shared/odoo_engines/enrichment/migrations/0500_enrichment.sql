@@ -4,10 +4,11 @@
 
 CREATE TABLE enriched_products (
     id bigserial PRIMARY KEY,
-    -- 'api': created through POST /products; 'odoo': a synced catalogue product (by sku)
+    -- 'api': created through POST /products; 'odoo': a synced catalogue product, keyed by
+    -- the products table's odoo_id (the product.product id)
     origin text NOT NULL DEFAULT 'api' CHECK (origin IN ('api', 'odoo')),
-    sku text UNIQUE,
-    odoo_id integer,
+    odoo_id integer UNIQUE,
+    sku text,
     name text NOT NULL CHECK (btrim(name) <> ''),
     keywords text[] NOT NULL DEFAULT '{}',
     -- NULL: stock not tracked here (catalogue products keep theirs in Odoo)
@@ -31,7 +32,8 @@ CREATE TABLE enriched_products (
     written_back_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
-    CHECK (origin = 'odoo' OR stock IS NOT NULL)
+    CHECK (origin = 'odoo' OR stock IS NOT NULL),
+    CHECK ((origin = 'odoo') = (odoo_id IS NOT NULL))
 );
 CREATE INDEX enriched_products_needs_review ON enriched_products (id)
     WHERE review_status = 'needs_review';
