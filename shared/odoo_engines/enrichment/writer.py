@@ -86,9 +86,11 @@ def _facts(**facts: str | Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def description_prompt(name: str, keywords: Sequence[str], max_length: int) -> Prompt:
+def description_prompt(
+    name: str, keywords: Sequence[str], max_length: int, category: str = ""
+) -> Prompt:
     """The prompt that asks for a description of at most `max_length` characters."""
-    user = _facts(product=name, keywords=keywords)
+    user = _facts(product=name, category=category, keywords=keywords)
     schema = {
         "type": "object",
         "properties": {"description": {"type": "string", "maxLength": max_length}},
@@ -163,9 +165,13 @@ class ProductWriter:
         category = self.categorize(name, keywords, description.text, categories)
         return Enrichment(description, category, round(time.perf_counter() - started, 3))
 
-    def describe(self, name: str, keywords: Sequence[str]) -> Description:
+    def description_prompt(self, name: str, keywords: Sequence[str], category: str = ""):
+        """The description prompt with the configured maximum length."""
+        return description_prompt(name, keywords, self.settings.description_max_length, category)
+
+    def describe(self, name: str, keywords: Sequence[str], category: str = "") -> Description:
         """A description of at most the configured length; TransientError if the LLM is down."""
-        prompt = description_prompt(name, keywords, self.settings.description_max_length)
+        prompt = self.description_prompt(name, keywords, category)
         answer = self._complete(prompt)
         text = answer.get("description")
         if not isinstance(text, str) or not text.strip():
