@@ -63,11 +63,6 @@ def set_trace(trace: str | None, project: str | None = None) -> None:
     _trace.set(trace)
 
 
-def current_trace() -> str | None:
-    """The trace id set for the current request or run, if any."""
-    return _trace.get()
-
-
 def configure_logging(level: str = "INFO", fmt: str = "auto", stream=None) -> None:
     """Configure structlog once per process; `fmt` is auto, json or console."""
     global _configured

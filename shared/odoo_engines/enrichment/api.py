@@ -25,7 +25,7 @@ from flask import Request, Response
 from ..config import Settings, load_settings
 from ..db import Database, connect
 from ..errors import ConfigError, PermanentError, TransientError
-from ..logging import current_trace, get_logger
+from ..logging import get_logger
 from ..triggers import HttpError, Router, json_body, json_response, require_api_key
 from . import service, store
 from .resilience import CircuitBreaker, CircuitOpenError
@@ -178,7 +178,6 @@ class EnrichApp:
             path=request.path,
             status=response.status_code,
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            trace_id=current_trace(),
         )
         return response
 
@@ -186,9 +185,6 @@ class EnrichApp:
         expected = self.settings.enrichment.api_key
         if expected or self.settings.is_production:
             require_api_key(request, API_KEY_HEADER, expected)
-
-    def _logger(self):
-        return get_logger("enrichment.api", trace_id=current_trace())
 
     # -- routes ---------------------------------------------------------------------
     def _routes(self) -> Router:
@@ -213,12 +209,12 @@ class EnrichApp:
         try:
             enrichment = self.writer().enrich(new.name, new.keywords, categories)
         except CircuitOpenError as exc:
-            self._logger().error("llm_unavailable", reason="circuit_open", name=new.name)
+            log.error("llm_unavailable", reason="circuit_open", name=new.name)
             raise HttpError(
                 503, f"{exc}; nothing was saved", retry_after_seconds=round(exc.retry_after, 1)
             ) from None
         except TransientError as exc:
-            self._logger().error("llm_unavailable", reason=str(exc), name=new.name)
+            log.error("llm_unavailable", reason=str(exc), name=new.name)
             raise HttpError(
                 503,
                 f"the language model is unavailable ({exc}); nothing was saved, try again later",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import click
+import structlog
 
 from ..cli import App, pass_app
 from ..errors import ConfigError, TransientError
@@ -31,7 +32,9 @@ def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool)
 
     if not missing:
         raise click.UsageError("say what to enrich: --missing (products without a description)")
-    set_trace(uuid.uuid4().hex)
+    trace = uuid.uuid4().hex
+    set_trace(trace)
+    structlog.contextvars.bind_contextvars(trace_id=trace)
     db = app.db()
     if not has_catalogue(db):
         raise ConfigError("the products table does not exist yet: run `odoo-engines sync products`")

@@ -21,6 +21,7 @@ from ..errors import PermanentError
 from ..logging import get_logger
 from .resilience import CircuitBreaker, RetryPolicy, call_with_retries
 
+log = get_logger("enrichment.writer")
 # Bump when a prompt or schema below changes: it is stored with every generated text.
 PROMPT_VERSION = "enrich-2025-01"
 
@@ -147,7 +148,6 @@ class ProductWriter:
         self.policy = RetryPolicy(settings.llm_attempts, settings.llm_backoff_seconds)
         self.llm_timeout = llm_timeout
         self._sleep = sleep
-        self.log = get_logger("enrichment.writer")
 
     @property
     def provider(self) -> str:
@@ -189,7 +189,7 @@ class ProductWriter:
         category = answer.get("category")
         confidence = answer.get("confidence")
         if category not in categories:
-            self.log.warning("llm_category_outside_list", category=str(category)[:100])
+            log.warning("llm_category_outside_list", category=str(category)[:100])
             category, confidence = None, 0.0
         if not isinstance(confidence, int | float) or isinstance(confidence, bool):
             confidence = 0.0
@@ -207,7 +207,7 @@ class ProductWriter:
             operation=prompt.name,
             timeout=self.llm_timeout,
             sleep=self._sleep,
-            logger=self.log,
+            logger=log,
         )
         if not isinstance(answer, dict):
             raise PermanentError("the language model did not return a JSON object")
