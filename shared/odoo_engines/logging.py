@@ -118,4 +118,6 @@ def get_logger(component: str, **context: Any):
     """A logger bound to a component name; configures defaults on first use."""
     if not _configured:
         configure_logging()
-    return structlog.get_logger().bind(component=component, **context)
+    # initial values keep the logger lazy: a module-level logger follows a later
+    # configure_logging (the CLI's LOG_LEVEL/LOG_FORMAT) instead of the import-time one
+    return structlog.get_logger(component=component, **context)

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 from flask import Request, Response
 
 from ..config import Settings, load_settings
@@ -171,14 +172,18 @@ class EnrichApp:
             return json_response(
                 {"error": "the service is misconfigured; see its logs", "status": 500}, 500
             )
-        response = self.router(request)
-        log.info(
-            "request_finished",
-            method=request.method,
-            path=request.path,
-            status=response.status_code,
-            duration_ms=round((time.perf_counter() - started) * 1000, 1),
-        )
+        try:
+            response = self.router(request)
+            log.info(
+                "request_finished",
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+        finally:
+            # the worker thread serves other requests next: their lines get their own id
+            structlog.contextvars.unbind_contextvars("trace_id")
         return response
 
     def _protect(self, request: Request) -> None:

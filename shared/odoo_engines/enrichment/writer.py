@@ -18,6 +18,8 @@ from typing import Any
 
 from ..config import EnrichmentSettings, Settings
 from ..errors import PermanentError
+from ..llm import get_text_generator
+from ..llm.schema import shorten
 from ..logging import get_logger
 from .resilience import CircuitBreaker, RetryPolicy, call_with_retries
 
@@ -120,17 +122,6 @@ def category_prompt(
     return Prompt("product_category", CATEGORY_SYSTEM, user, schema)
 
 
-def fit_length(text: str, max_length: int) -> str:
-    """`text` trimmed to `max_length` characters, cut at a word boundary with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= max_length:
-        return text
-    cut = text[: max_length - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
 class ProductWriter:
     """Describes and files products with one text generator, through retries and a breaker."""
 
@@ -177,7 +168,7 @@ class ProductWriter:
         if not isinstance(text, str) or not text.strip():
             raise PermanentError("the language model returned an empty description")
         return Description(
-            fit_length(text, self.settings.description_max_length), self._provenance(prompt)
+            shorten(text.strip(), self.settings.description_max_length), self._provenance(prompt)
         )
 
     def categorize(
@@ -229,8 +220,6 @@ def build_writer(settings: Settings, breaker: CircuitBreaker) -> ProductWriter:
     The SDK's own retries are turned off: our policy (attempts, backoff, breaker) is the
     one the seed specifies, and stacking both would multiply the attempts.
     """
-    from ..llm import get_text_generator
-
     no_sdk_retries = replace(settings, openai=replace(settings.openai, max_retries=0))
     generator = get_text_generator(no_sdk_retries)
     return ProductWriter(generator, breaker, settings.enrichment, settings.openai.timeout)
