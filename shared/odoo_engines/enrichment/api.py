@@ -200,6 +200,7 @@ class EnrichApp:
         router.route(f"/products/<{ID}:product_id>")(self.get_product)
         router.route(f"/products/<{ID}:product_id>", methods=("PATCH",))(self.edit_product)
         router.route(f"/products/<{ID}:product_id>/sell", methods=("POST",))(self.sell)
+        router.route("/categories")(self.categories)
         router.route("/alerts")(self.list_alerts)
         router.route(f"/alerts/<{ID}:alert_id>/ack", methods=("POST",))(self.acknowledge)
         return router
@@ -272,6 +273,13 @@ class EnrichApp:
             "product": product_json(result["product"]),
             "alert": alert_json(result["alert"]),
         }
+
+    def categories(self, request: Request):
+        """GET /categories: the list the LLM files into (Odoo's when synced, else defaults)."""
+        self._protect(request)
+        with self.database() as db:
+            names = store.known_categories(db, self.settings.enrichment.default_categories)
+        return {"items": names, "total": len(names)}
 
     def list_alerts(self, request: Request):
         """GET /alerts?status=open|acknowledged|all&limit&offset, newest first."""
