@@ -7,54 +7,12 @@ Errors print one line (`error: …`) and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import json
-import sys
-from functools import cached_property
 
 import click
 
-from .config import Settings, load_settings
+from .app import App, pass_app
 from .errors import ConfigError, EngineError, TransientError
 from .logging import configure_logging
-
-
-class App:
-    """What a command needs, built lazily: settings, database, Odoo client, publisher."""
-
-    def __init__(self, settings: Settings | None = None):
-        self._settings = settings
-        self._db = None
-        self._odoo = None
-
-    @cached_property
-    def settings(self) -> Settings:
-        return self._settings or load_settings()
-
-    def db(self):
-        """The database, migrated on first use."""
-        if self._db is None:
-            from .db import connect
-
-            self._db = connect(self.settings)
-        return self._db
-
-    def odoo(self):
-        """The Odoo client, logged in on first use (the sandbox when no URL is set)."""
-        if self._odoo is None:
-            from .odoo import connect_odoo
-
-            self._odoo = connect_odoo(self.settings.odoo)
-        return self._odoo
-
-    def close(self) -> None:
-        if self._odoo is not None:
-            self._odoo.close()
-            self._odoo = None
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-
-pass_app = click.make_pass_decorator(App)
 
 
 @click.group()
@@ -169,7 +127,7 @@ def demo(app: App) -> None:
 
 
 # -- local stand-ins: the sandbox Odoo, LocalOpenAI and the webhook sink ---------------
-from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after groups
+from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after the groups
 
 sandbox.add_command(odoo_command)
 sandbox.add_command(sandbox_openai)
@@ -203,6 +161,3 @@ from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
 
 cli.add_command(odoo)
 cli.add_command(enrich_command)
-
-if __name__ == "__main__":
-    sys.exit(main())

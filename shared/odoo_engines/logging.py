@@ -115,9 +115,11 @@ def _rename_exception(_logger, _name, event_dict):
 
 
 def get_logger(component: str, **context: Any):
-    """A logger bound to a component name; configures defaults on first use."""
+    """A logger bound to a component name; configures defaults on first use.
+
+    It stays a lazy proxy, so a later `configure_logging` (level, format) applies to
+    loggers created at import time too.
+    """
     if not _configured:
         configure_logging()
-    # initial values keep the logger lazy: a module-level logger follows a later
-    # configure_logging (the CLI's LOG_LEVEL/LOG_FORMAT) instead of the import-time one
     return structlog.get_logger(component=component, **context)
