@@ -107,7 +107,7 @@ class EnrichApp:
 
     def __init__(self, env: Mapping[str, str] | None = None):
         self._env = env
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._settings: Settings | None = None
         self._breaker: CircuitBreaker | None = None
         self._writer: ProductWriter | None = None
@@ -117,19 +117,22 @@ class EnrichApp:
     # -- process-wide resources, built on first use ---------------------------------
     @property
     def settings(self) -> Settings:
-        if self._settings is None:
-            settings = load_settings(self._env)
-            if not settings.enrichment.api_key and not settings.is_production:
-                log.warning("enrich_api_unprotected", reason="ENRICH_API_KEY is not set")
-            self._breaker = CircuitBreaker(
-                settings.enrichment.breaker_failures, settings.enrichment.breaker_open_seconds
-            )
-            self._settings = settings
-        return self._settings
+        """Read from the environment on first use (a bad value raises ConfigError)."""
+        with self._lock:
+            if self._settings is None:
+                settings = load_settings(self._env)
+                if not settings.enrichment.api_key and not settings.is_production:
+                    log.warning("enrich_api_unprotected", reason="ENRICH_API_KEY is not set")
+                self._breaker = CircuitBreaker(
+                    settings.enrichment.breaker_failures, settings.enrichment.breaker_open_seconds
+                )
+                self._settings = settings
+            return self._settings
 
     @property
     def breaker(self) -> CircuitBreaker:
-        _ = self.settings
+        """The LLM circuit breaker every request of this process shares."""
+        _ = self.settings  # built with the settings
         return self._breaker
 
     def writer(self) -> ProductWriter:
