@@ -7,6 +7,7 @@ Errors print one line (`error: …`) and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -110,6 +111,23 @@ def serve_function(function: str, host: str, port: int) -> None:
     from .sandbox.scheduler import serve
 
     serve(function, host, port)
+
+
+@cli.command("package")
+@click.option(
+    "--out",
+    default="terraform/build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the archives (Terraform reads terraform/build).",
+)
+def package(out: Path) -> None:
+    """Build each function's archive: its folder plus the vendored package."""
+    from .packaging import build_all, sha256
+
+    for archive in build_all(out):
+        size = archive.stat().st_size // 1024
+        click.echo(f"{archive}  {size} KiB  sha256 {sha256(archive)[:16]}")
 
 
 @cli.group()
