@@ -174,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+from .enrichment.cli import enrich_command  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
 
 cli.add_command(odoo)
+cli.add_command(enrich_command)
