@@ -66,6 +66,13 @@ class _SortedIndex:
     lead: list | None = None
     desc: bool = False
     nonnull: tuple[int, int] = (0, 0)  # where the non-NULL lead values sit
+    _positions: dict[int, int] | None = None
+
+    def positions(self) -> dict[int, int]:
+        """{id: position in this order}, built on first use."""
+        if self._positions is None:
+            self._positions = {rid: i for i, rid in enumerate(self.ids)}
+        return self._positions
 
 
 def utcnow() -> datetime:
@@ -320,11 +327,16 @@ class Database:
         """Ids matching `domain`, in `order` (default `_order`); limit 0/None/False = all."""
         compiled = self.compile(model, domain, context)
         index = self._sorted(model, self.parse_order(model, order))
+        table, predicate = self.tables[model], compiled.predicate
         start, end = 0, len(index.ids)
         interval = compiled.ranges.get(index.lead_field) if index.lead_field else None
         if interval is not None:
             start, end = _slice(index, interval)
-        table, ids, predicate = self.tables[model], index.ids, compiled.predicate
+        ids = index.ids
+        if compiled.candidates is not None and len(compiled.candidates) < end - start:
+            position = index.positions()
+            ids = sorted((i for i in compiled.candidates if i in table), key=position.__getitem__)
+            start, end = 0, len(ids)
         skip, found = int(offset or 0), []
         for i in range(start, end):
             rid = ids[i]
@@ -338,20 +350,17 @@ class Database:
         return found
 
     def filter_ids(self, model: str, compiled: Compiled) -> list[int]:
-        predicate = compiled.predicate
-        return [rid for rid, row in self.tables[model].items() if predicate(row)]
+        """Every id matching, in no particular order."""
+        table, predicate = self.tables[model], compiled.predicate
+        if compiled.candidates is not None:
+            return [rid for rid in compiled.candidates if rid in table and predicate(table[rid])]
+        return [rid for rid, row in table.items() if predicate(row)]
 
     def search_count(
         self, model: str, domain: Any = (), limit: int | None = None, context: dict | None = None
     ) -> int:
-        predicate = self.compile(model, domain, context).predicate
-        count = 0
-        for row in self.tables[model].values():
-            if predicate(row):
-                count += 1
-                if limit and count >= limit:
-                    break
-        return count
+        count = len(self.filter_ids(model, self.compile(model, domain, context)))
+        return min(count, limit) if limit else count
 
     def name_search_ids(
         self,
