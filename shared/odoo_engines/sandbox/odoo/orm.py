@@ -325,6 +325,10 @@ class Database:
         context: dict | None = None,
     ) -> list[int]:
         """Ids matching `domain`, in `order` (default `_order`); limit 0/None/False = all."""
+        with self.lock:
+            return self._search(model, domain, offset, limit, order, context)
+
+    def _search(self, model, domain, offset, limit, order, context) -> list[int]:
         compiled = self.compile(model, domain, context)
         index = self._sorted(model, self.parse_order(model, order))
         table, predicate = self.tables[model], compiled.predicate
@@ -359,7 +363,8 @@ class Database:
     def search_count(
         self, model: str, domain: Any = (), limit: int | None = None, context: dict | None = None
     ) -> int:
-        count = len(self.filter_ids(model, self.compile(model, domain, context)))
+        with self.lock:
+            count = len(self.filter_ids(model, self.compile(model, domain, context)))
         return min(count, limit) if limit else count
 
     def name_search_ids(
@@ -411,6 +416,10 @@ class Database:
         context: dict | None = None,
     ) -> list[dict]:
         """Rows as `read` returns them, in the order of `ids`; missing ids are dropped."""
+        with self.lock:
+            return self._read(model, ids, fields, load, context)
+
+    def _read(self, model, ids, fields, load, context) -> list[dict]:
         m = self.model(model)
         names = self.check_fields(model, fields) if fields else [n for n in m.fields if n != "id"]
         active_test = (context or {}).get("active_test", True)
