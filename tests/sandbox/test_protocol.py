@@ -230,3 +230,19 @@ def test_web_login_takes_the_password_not_the_api_key(odoo_db, rpc):
     # RPC takes only the API key: the admin has two-factor authentication on (ODOO.md §1.5).
     assert rpc.call("common", "login", odoo_db.name, "admin", "admin")["result"] is False
     assert rpc.call("common", "login", odoo_db.name, "admin", "a-different-key")["result"] == 2
+
+
+@pytest.mark.parametrize("odoo_db", ["16.0", "19.0"], indirect=True)
+def test_odoo_db_takes_a_version_by_indirect_parametrization(odoo_db, odoo_env, rpc):
+    assert rpc.call("common", "version")["result"]["server_version"] == odoo_db.version
+    assert odoo_env["ODOO_PROD_URL"] == odoo_db.url and odoo_env["ODOO_PROD_DB"] == odoo_db.name
+    assert (
+        rpc.call(
+            "common",
+            "login",
+            odoo_env["ODOO_PROD_DB"],
+            odoo_env["ODOO_PROD_USERNAME"],
+            odoo_env["ODOO_PROD_PASSWORD"],
+        )["result"]
+        == 2
+    )
