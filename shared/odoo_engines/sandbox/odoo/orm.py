@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import business
-from .domain import Compiled, DomainCompiler, Interval
+from .domain import Compiled, DomainCompiler, Interval, normalize
 from .exceptions import AccessDenied, OdooValueError, UserError, ValidationError
 from .fields import RELATIONAL, Field
 from .models import Model, build_registry
@@ -377,10 +377,11 @@ class Database:
         limit: int | None = None,
     ) -> list[int]:
         """Ids whose display name (product: also code and barcode) matches `name`."""
-        m = self.model(model)
-        rec = m.rec_name
-        if model == "product.product" and name:
-            name_domain = [
+        rec_name = self.model(model).rec_name
+        if not name and operator in ("ilike", "like"):
+            by_name = []  # Odoo: an empty name matches everything
+        elif model == "product.product":
+            by_name = [
                 "|",
                 "|",
                 ("default_code", operator, name),
@@ -388,15 +389,9 @@ class Database:
                 ("name", operator, name),
             ]
         else:
-            name_domain = (
-                [(rec, operator, name)] if name or operator not in ("ilike", "like") else []
-            )
-        return self.search(
-            model,
-            [*(["&"] if name_domain and domain else []), *name_domain, *domain],
-            limit=limit,
-            context=context,
-        )
+            by_name = [(rec_name, operator, name)]
+        both = ["&", *normalize(by_name), *normalize(domain or [])]
+        return self.search(model, both, limit=limit, context=context)
 
     # -- read ------------------------------------------------------------------------------
     def check_fields(self, model: str, names: Iterable[str]) -> list[str]:
