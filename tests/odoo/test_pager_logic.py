@@ -47,18 +47,28 @@ class Table:
             "=": value == bound,
         }[op]
 
+    def _leaf(self, rid, when, leaf):
+        field, op, value = leaf
+        if field == "id":
+            return rid > value if op == ">" else rid not in value
+        return self._match(when, op, value)
+
+    def _matches(self, rid, when, domain):
+        """Implicit AND of terms; `|` (prefix, arity 2) as Odoo reads it."""
+        terms, results = list(domain), []
+        while terms:
+            term = terms.pop(0)
+            if term == "|":
+                left, right = terms.pop(0), terms.pop(0)
+                results.append(self._leaf(rid, when, left) or self._leaf(rid, when, right))
+            else:
+                results.append(self._leaf(rid, when, term))
+        return all(results)
+
     def fetch(self, domain, order, limit):
         self.calls += 1
-        found = []
-        for rid, when in self.rows.items():
-            ok = True
-            for field, op, value in domain:
-                if field == "id":
-                    ok &= rid > value if op == ">" else rid not in value
-                else:
-                    ok &= self._match(when, op, value)
-            if ok:
-                found.append((rid, when))
+        found = [(rid, when) for rid, when in self.rows.items()
+                 if self._matches(rid, when, domain)]  # fmt: skip
         if order == "id asc":
             found.sort(key=lambda r: r[0])
         else:
@@ -199,3 +209,15 @@ def test_any_table_any_page_size_every_id_exactly_once(rows, page_size, whole_se
     assert all(len(p.records) <= page_size for p in pages)
     # An empty page only ever moves the cursor on.
     assert all(p.records or (i and cursors[i - 1] < cursors[i]) for i, p in enumerate(pages))
+
+
+@pytest.mark.parametrize("whole_seconds", [False, True])
+def test_an_exact_resume_with_nothing_new_costs_one_query(whole_seconds):
+    table = Table(one_second_rows(30), whole_seconds)
+    pages = list(keyset_pages(table.fetch, [], page_size=100))
+    table.calls = 0
+    again = list(keyset_pages(table.fetch, [], cursor=pages[-1].cursor, page_size=100))
+    assert ids_of(again) == [] and table.calls == 1
+    table.rows[31] = T0 + timedelta(microseconds=999_999)  # same second, a higher id
+    newer = list(keyset_pages(table.fetch, [], cursor=pages[-1].cursor, page_size=100))
+    assert ids_of(newer) == [31]

@@ -43,14 +43,41 @@ def test_full_sync_stores_every_variant_and_embeds_active_ones(
     assert jobs.last_success(db, "product-sync") is not None
 
 
-def test_a_run_with_nothing_changed_writes_and_embeds_nothing(product_settings, db, odoo_db,
+def test_a_run_with_nothing_changed_writes_and_embeds_nothing(product_env, db, odoo_db,
                                                               publisher):  # fmt: skip
-    sync_products(product_settings, publisher=publisher)
-    odoo_db.calls.clear()
-    again = sync_products(product_settings, publisher=publisher)
+    # The sandbox wrote its catalogue and stock seconds ago, inside the 60 s overlap a
+    # run re-reads behind its cursors; without it this is a quiet Odoo.
+    settings = load_settings({**product_env, "ODOO_OVERLAP_SECONDS": "0"})
+    sync_products(settings, publisher=publisher)
+    again = sync_products(settings, publisher=publisher)
     assert again.products_inserted == again.products_updated == 0
     assert again.embedding_calls == 0 and again.embeddings_generated == 0
     assert again.products_deactivated == 0
+    assert again.odoo_calls <= 3  # the login is reused; one page, one stock page, the id set
+
+
+def test_a_stale_saved_session_logs_in_again(product_settings, db, odoo_db, publisher):
+    sync_products(product_settings, publisher=publisher)
+    db.execute(
+        "UPDATE sync_state SET cursor = jsonb_set(cursor, '{session,uid}', '999')"
+        " WHERE job = 'odoo-session'"
+    )
+    odoo_db.write(
+        "product.product",
+        [odoo_db.search_read("product.product", [], ["id"], limit=1)[0]["id"]],
+        {"barcode": "1"},
+    )
+    result = sync_products(product_settings, publisher=publisher)
+    assert result.success and result.products_updated == 1
+
+
+def test_a_failed_run_forgets_the_saved_session(product_settings, db, odoo_db, publisher):
+    sync_products(product_settings, publisher=publisher)
+    assert db.fetchval("SELECT cursor FROM sync_state WHERE job = 'odoo-session'")
+    odoo_db.revoke_api_key()
+    with pytest.raises(PermanentError):
+        sync_products(product_settings, publisher=publisher)
+    assert db.fetchval("SELECT cursor FROM sync_state WHERE job = 'odoo-session'") is None
 
 
 def test_a_changed_product_is_updated_and_re_embedded_alone(product_settings, db, odoo_db,

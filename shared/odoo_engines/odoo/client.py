@@ -134,6 +134,29 @@ class OdooClient:
         _ = self.uid
         return self
 
+    def session(self) -> dict:
+        """What a later client may reuse to skip its login round trips (JSON-serializable).
+
+        Version, protocol, uid and the field lists read so far; no secret. A stale uid is
+        handled by the one re-login on AccessDenied.
+        """
+        return {
+            "version": str(self.version),
+            "protocol": self.protocol,
+            "uid": self.uid,
+            "fields": self._fields,
+        }
+
+    def resume(self, session: dict) -> OdooClient:
+        """Start from a `session()` of an earlier client of the same account."""
+        with self._lock:
+            self._version = OdooVersion.parse(session["version"])
+            if session.get("protocol") in ("jsonrpc", "json2"):
+                self.protocol = session["protocol"]
+            self._uid = int(session["uid"])
+            self._fields.update(session.get("fields") or {})
+        return self
+
     def check(self) -> dict:
         """Log in and return what a connection test shows: URL, db, version, protocol, uid."""
         uid = self.uid

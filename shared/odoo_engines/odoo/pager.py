@@ -96,14 +96,17 @@ def keyset_pages(
     # State: second `start` (None: from the beginning); `tail` is None to go forward
     # from it, or the last id delivered while walking that second by id; `done` holds
     # ids of second `start` this run already delivered.
+    # `after`: ids of second `start` up to it were delivered by an earlier run (an exact
+    # resume costs one query, not a walk of the cursor's second and then another).
     start: str | None
     tail: int | None
+    after: int | None = None
     if saved is None:
         start, tail = None, None
     elif overlap_seconds > 0:
         start, tail = _shift(saved.write_date, -overlap_seconds * ONE_SECOND), None
     else:
-        start, tail = saved.write_date, saved.id
+        start, tail, after = saved.write_date, None, saved.id
     done: list[int] = []
 
     def page(records: list[dict], position: Cursor) -> Page:
@@ -132,17 +135,22 @@ def keyset_pages(
             start, tail, done = _shift(start, ONE_SECOND), None, []
             continue
         since = ["write_date", ">=", start] if start else ["write_date", "!=", False]
-        rows = fetch([*domain, since, *skip], "write_date asc, id asc", page_size)
+        beyond = []
+        if after is not None and start is not None:
+            beyond = ["|", ["write_date", ">=", _shift(start, ONE_SECOND)], ["id", ">", after]]
+        rows = fetch([*domain, since, *beyond, *skip], "write_date asc, id asc", page_size)
         if not rows:
             return
         last = _second(rows[-1])
         in_last = [r["id"] for r in rows if _second(r) == last]
         carried = done if last == start else []
+        floor = [after] if after is not None and last == start else []
         if len(rows) < page_size:
-            yield page(rows, Cursor(last, max(in_last + carried)))
+            yield page(rows, Cursor(last, max(in_last + carried + floor)))
             return
         # The last second may continue beyond this page: nothing of it is promised yet.
         yield page(rows, Cursor(last, 0))
+        after = floor[0] if floor else None
         start, done = last, carried + in_last
         if len(in_last) == len(rows):
-            tail = 0  # a whole page in one second: walk that second by id
+            tail = after or 0  # a whole page in one second: walk that second by id

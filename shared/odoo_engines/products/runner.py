@@ -9,7 +9,7 @@ from ..db import connect
 from ..embeddings import get_embedder
 from ..errors import EngineError
 from ..logging import get_logger
-from ..odoo import connect_odoo
+from ..odoo_sessions import connect_with_session, forget_session, save_session
 from ..pubsub import Publisher, get_publisher
 from .sync import JOB, SyncOptions, SyncResult, run_sync
 
@@ -22,23 +22,29 @@ def sync_products(settings: Settings, *, full: bool | None = None, resume: bool 
     db = connect(settings)
     try:
         try:
-            odoo = connect_odoo(settings.odoo)
+            odoo = connect_with_session(db, settings.odoo)
         except EngineError as exc:
             jobs.record_failure(db, JOB, exc)
             log.error("product_sync_failed", error=str(exc))
             raise
-        return run_sync(
-            db,
-            odoo,
-            get_embedder(settings),
-            publisher or get_publisher(settings.gcp_project, settings.environment),
-            SyncOptions(
-                full=settings.force_full_sync if full is None else full,
-                resume=resume,
-                page_size=settings.odoo.page_size,
-                time_budget=settings.time_budget_seconds,
-            ),
-        )
+        try:
+            result = run_sync(
+                db,
+                odoo,
+                get_embedder(settings),
+                publisher or get_publisher(settings.gcp_project, settings.environment),
+                SyncOptions(
+                    full=settings.force_full_sync if full is None else full,
+                    resume=resume,
+                    page_size=settings.odoo.page_size,
+                    time_budget=settings.time_budget_seconds,
+                ),
+            )
+        except Exception:
+            forget_session(db, settings.odoo)
+            raise
+        save_session(db, settings.odoo, odoo)
+        return result
     finally:
         db.close()
 
