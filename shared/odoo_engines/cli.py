@@ -178,5 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+from .orders.cli import poll, retries, tenants  # noqa: E402  (engines attach after `cli`)
+
+cli.add_command(tenants)
+cli.add_command(poll)
+cli.add_command(retries)
+
 if __name__ == "__main__":
     sys.exit(main())
