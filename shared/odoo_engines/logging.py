@@ -118,4 +118,6 @@ def get_logger(component: str, **context: Any):
     """A logger bound to a component name; configures defaults on first use."""
     if not _configured:
         configure_logging()
-    return structlog.get_logger().bind(component=component, **context)
+    # a lazy proxy, not a bound logger: module-level loggers follow a later
+    # configure_logging (the CLI sets the level and format after modules are imported)
+    return structlog.get_logger(component=component, **context)

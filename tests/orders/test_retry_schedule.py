@@ -1,13 +1,9 @@
 """The retry schedule: the seed's backoff, capped, jittered, honouring Retry-After."""
 
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-
 import pytest
 
 from odoo_engines.config import OrdersSettings, load_settings
 from odoo_engines.errors import ConfigError
-from odoo_engines.orders.delivery import retry_after_seconds
 from odoo_engines.orders.retry import retry_delay
 
 NO_JITTER = OrdersSettings(retry_jitter=0.0)
@@ -46,11 +42,3 @@ def test_schedule_and_attempts_are_configurable():
 def test_bad_jitter_names_the_variable():
     with pytest.raises(ConfigError, match="ORDERS_RETRY_JITTER"):
         load_settings({"ORDERS_RETRY_JITTER": "2"})
-
-
-def test_retry_after_header_as_seconds_or_http_date():
-    now = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
-    assert retry_after_seconds("120") == 120
-    assert retry_after_seconds(format_datetime(now + timedelta(seconds=45), usegmt=True), now) == 45
-    assert retry_after_seconds("soon") is None
-    assert retry_after_seconds("999999") == 3600

@@ -11,13 +11,12 @@ import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
 
 from ..errors import PermanentError
+from ..odoo.transport import parse_retry_after
 from .signing import signed_headers
 
 USER_AGENT = "odoo-engines-order-poller/1"
@@ -84,22 +83,9 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
     return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+def _retry_after(value: str | None) -> float | None:
+    seconds = parse_retry_after(value)
+    return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
 
 class WebhookSender:
@@ -147,7 +133,7 @@ class WebhookSender:
             ok=False,
             status=status,
             error=f"HTTP {status}" + (f": {detail}" if detail else ""),
-            retry_after=retry_after_seconds(response.headers.get("retry-after"))
+            retry_after=_retry_after(response.headers.get("retry-after"))
             if status in (429, 503)
             else None,
         )

@@ -9,6 +9,7 @@ costs one statement.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..db import Database
 
@@ -174,16 +175,16 @@ def _item(row: tuple) -> RetryItem:
     return RetryItem(row[0], Event(*row[1:7]), row[7], row[8], row[9], row[10])
 
 
-def claim_due(db: Database, limit: int) -> list[RetryItem]:
-    """Lock up to `limit` due items of active tenants (call inside a transaction).
+def claim_due(db: Database, limit: int, due_by: datetime) -> list[RetryItem]:
+    """Lock up to `limit` items of active tenants due by `due_by` (inside a transaction).
 
     `SKIP LOCKED`: two runs at once take disjoint items, neither waits for the other.
     """
     rows = db.fetchall(
-        _ITEM + " WHERE r.status = 'PENDING' AND r.next_retry_at <= now() AND c.is_active"
+        _ITEM + " WHERE r.status = 'PENDING' AND r.next_retry_at <= %s AND c.is_active"
         " AND c.deliveries_paused_at IS NULL ORDER BY r.next_retry_at, r.id LIMIT %s"
         " FOR UPDATE OF r SKIP LOCKED",
-        (limit,),
+        (due_by, limit),
     )
     return [_item(r) for r in rows]
 

@@ -59,11 +59,13 @@ def run_retries(db: Database, settings: Settings, store, budget: TimeBudget | No
     budget = budget or TimeBudget(settings.time_budget_seconds)
     result = RetryResult()
     secrets: dict[str, str | None] = {}
+    # items due when the run starts: one attempt each per run, however short the backoff
+    started = db.fetchval("SELECT now()")
     with sender_for(settings) as sender:
         while not budget.exhausted(reserve=settings.orders.webhook_timeout + 5):
             # the rows stay locked while their batch is sent, so another run skips them
             with db.transaction():
-                items = outbox.claim_due(db, settings.orders.retry_batch)
+                items = outbox.claim_due(db, settings.orders.retry_batch, started)
                 if not items:
                     break
                 result.batches += 1
