@@ -10,6 +10,7 @@ from collections.abc import Callable
 import click
 
 from .cli import App
+from .orders.demo import step_orders
 
 
 def step_database(app: App) -> None:
@@ -50,6 +51,7 @@ def step_odoo(app: App) -> None:
 STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
     ("Odoo", step_odoo),
+    ("Order poller: two tenants' orders → signed webhooks", step_orders),
 ]
 
 

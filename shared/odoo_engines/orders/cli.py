@@ -238,7 +238,11 @@ def tenants_test(app: App, tenant_id: str) -> None:
     failed = False
     try:
         client = odoo_client(app.settings, t, creds.odoo_api_key)
-        click.echo(f"odoo: ok, version {client.version.raw}, uid {client.uid}")
+        try:
+            info = client.check()
+        finally:
+            client.close()
+        click.echo(f"odoo: ok, Odoo {info['version']} over {info['protocol']}, uid {info['uid']}")
     except OdooError as exc:
         failed = True
         click.echo(f"odoo: FAILED: {exc}")

@@ -198,7 +198,9 @@ def order_payload(order: dict, related: Related, source: Source, event: str = CO
             "name": _text(customer.get("name")),
             "phone": _phone(customer),
             "email": _text(customer.get("email")),
-            "orders_count": count if isinstance(count, int) and count is not False else None,
+            "orders_count": count
+            if isinstance(count, int) and not isinstance(count, bool)
+            else None,
         },
         "shipping_address": _address(shipping, related, _phone(customer)),
         "items": _items(order, related, source.odoo_db),

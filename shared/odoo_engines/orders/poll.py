@@ -63,6 +63,7 @@ def odoo_client(settings: Settings, tenant: Tenant, api_key: str):
         protocol="auto",
         timeout=settings.odoo.timeout,
         min_delay=settings.odoo.min_delay,
+        overlap_seconds=settings.odoo.overlap_seconds,
     )
 
 
@@ -245,7 +246,9 @@ class _Cycle:
     def _finish(self, started: float, best_effort: bool = False) -> None:
         result = self.result
         result.duration_ms = int((time.monotonic() - started) * 1000)
-        result.odoo_calls = getattr(self.client, "calls", 0) if self.client else 0
+        if self.client is not None:
+            result.odoo_calls = self.client.calls
+            self.client.close()
         try:
             self.db.execute(
                 "INSERT INTO sync_log (connection_id, orders_found, orders_sent, orders_failed,"
