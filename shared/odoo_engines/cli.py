@@ -168,9 +168,10 @@ def demo(app: App) -> None:
     run_demo(app)
 
 
-# -- local stand-ins: LocalOpenAI and the webhook sink --------------------------------
-from .sandbox.cli import sandbox_openai, sandbox_sink  # noqa: E402 - attached after the groups
+# -- local stand-ins: the sandbox Odoo, LocalOpenAI and the webhook sink ---------------
+from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after the groups
 
+sandbox.add_command(odoo_command)
 sandbox.add_command(sandbox_openai)
 sandbox.add_command(sandbox_sink)
 

@@ -114,11 +114,13 @@ def test_numbers_are_read_the_chilean_way():
     assert parse_number("sin precio") is None
 
 
-def test_offline_rejects_schemas_outside_the_subset(offline):
+def test_offline_rejects_bad_schemas_and_empty_text(offline):
     with pytest.raises(PermanentError, match="unsupported keywords"):
         offline.complete_json("", DRILL, {"type": "object", "$ref": "#/x"}, "bad")
     with pytest.raises(PermanentError, match="must describe an object"):
         offline.complete_json("", DRILL, {"type": "string"}, "bad")
+    with pytest.raises(PermanentError, match="user text is empty"):
+        offline.complete_json("", "  ", ENRICH, "empty")
 
 
 def test_get_text_generator_is_offline_without_a_key(openai_env):

@@ -51,6 +51,8 @@ class OfflineTextGenerator:
         check_schema(schema)
         if "object" not in types_of(schema):
             raise PermanentError(f"schema {name!r} must describe an object")
+        if not user.strip():
+            raise PermanentError(f"nothing to write {name!r} from: the user text is empty")
         self.calls += 1
         facts = read_facts(user)
         result = _Filler(self, facts).fill(schema, name)
@@ -93,7 +95,6 @@ class _Filler:
         self.generator = generator
         self.facts = facts
         self.context = facts.text()
-        self.choice: Any = None  # the first enum chosen in the current object
 
     def fill(self, schema: dict, name: str) -> Any:
         kinds = [k for k in types_of(schema) if k != "null"] or ["null"]
@@ -116,13 +117,13 @@ class _Filler:
     def fill_object(self, schema: dict) -> dict:
         properties = schema.get("properties") or {}
         result: dict[str, Any] = {}
-        confidence = None
-        # Enums first: a sibling `confidence` and a `reason` depend on the choice.
+        confidence = choice = None
+        # Enums first: a sibling `confidence` and a `reason` depend on the first choice.
         for prop, sub in properties.items():
             if "enum" in sub:
                 result[prop], probability = self.choose(sub["enum"])
                 if confidence is None:
-                    confidence, self.choice = probability, result[prop]
+                    confidence, choice = probability, result[prop]
         for prop, sub in properties.items():
             if prop in result:
                 continue
@@ -130,7 +131,7 @@ class _Filler:
             if normalise_key(prop) == "confidence" and numeric and confidence is not None:
                 result[prop] = _clamp(round(confidence, 3), sub, integer="number" not in numeric)
             elif any(w in normalise_key(prop) for w in _REASON_WORDS) and confidence is not None:
-                result[prop] = self.write(sub, normalise_key(prop), self.reason())
+                result[prop] = self.write(sub, normalise_key(prop), self.reason(choice))
             else:
                 result[prop] = self.fill(sub, prop)
         return {prop: result[prop] for prop in properties}
@@ -152,9 +153,8 @@ class _Filler:
         best = int(np.argmax(similarities))
         return self.facts.values[keys[best]] if similarities[best] >= SAME_MEANING else ""
 
-    def reason(self) -> str:
-        subject = self.facts.name or "el texto"
-        return f"«{self.choice}» es la opción más cercana en significado a {subject}."
+    def reason(self, choice: Any) -> str:
+        return f"«{choice}» es la opción más cercana en significado a «{self.facts.name}»."
 
     def write(self, schema: dict, key: str, fact: str) -> str:
         limit = schema.get("maxLength", 600)

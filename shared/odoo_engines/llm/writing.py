@@ -119,9 +119,9 @@ def _sentence(text: str) -> str:
 
 def describe(facts: Facts, max_length: int = 600) -> str:
     """A product-card description in Spanish, most important sentence first."""
+    if not facts.values:  # plain prose: its own first sentences say it best
+        return summarise(facts.free_text, max_length)
     name = facts.name
-    if not name and not facts.values:
-        return ""
     brand, category = facts.role("brand"), facts.role("category")
     opening = name + (f" de {brand}" if brand else "")
     if category:
