@@ -45,6 +45,7 @@ class CycleResult:
     error: str | None = None
     skipped: str | None = None
     continued: bool = False
+    protocol: str | None = None  # how the client spoke to this Odoo: jsonrpc or json2
 
 
 def lock_name(tenant_id: str) -> str:
@@ -248,6 +249,7 @@ class _Cycle:
         result.duration_ms = int((time.monotonic() - started) * 1000)
         if self.client is not None:
             result.odoo_calls = self.client.calls
+            result.protocol = self.client.protocol
             self.client.close()
         try:
             self.db.execute(
