@@ -7,54 +7,12 @@ Errors print one line (`error: …`) and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import json
-import sys
-from functools import cached_property
 
 import click
 
-from .config import Settings, load_settings
+from .app import App, pass_app
 from .errors import ConfigError, EngineError, TransientError
 from .logging import configure_logging
-
-
-class App:
-    """What a command needs, built lazily: settings, database, Odoo client, publisher."""
-
-    def __init__(self, settings: Settings | None = None):
-        self._settings = settings
-        self._db = None
-        self._odoo = None
-
-    @cached_property
-    def settings(self) -> Settings:
-        return self._settings or load_settings()
-
-    def db(self):
-        """The database, migrated on first use."""
-        if self._db is None:
-            from .db import connect
-
-            self._db = connect(self.settings)
-        return self._db
-
-    def odoo(self):
-        """The Odoo client, logged in on first use (the sandbox when no URL is set)."""
-        if self._odoo is None:
-            from .odoo import connect_odoo
-
-            self._odoo = connect_odoo(self.settings.odoo)
-        return self._odoo
-
-    def close(self) -> None:
-        if self._odoo is not None:
-            self._odoo.close()
-            self._odoo = None
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-
-pass_app = click.make_pass_decorator(App)
 
 
 @click.group()
@@ -207,6 +165,3 @@ from .orders.cli import poll, retries, tenants  # noqa: E402
 cli.add_command(tenants)
 cli.add_command(poll)
 cli.add_command(retries)
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,7 +8,7 @@ from collections import Counter
 
 import click
 
-from ..cli import App
+from ..app import App
 from .poll import poll_tenant
 from .retry import run_retries
 from .scheduler_jobs import get_scheduler
