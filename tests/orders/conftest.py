@@ -14,7 +14,8 @@ from odoo_engines.logging import configure_logging
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import LocalSecretStore
 from odoo_engines.orders.tenants import TenantAdmin
-from odoo_engines.sandbox.odoo import DemoSpec, business
+
+from .shop import EMPTY_SHOP
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -74,7 +75,6 @@ def add_tenant(admin, webhook_url, name="Le Juste", odoo=None, **changes):
 
 
 _shops = itertools.count(1)
-EMPTY_SHOP = DemoSpec(products=24, partners=8, months=0)
 
 
 @pytest.fixture
@@ -99,28 +99,3 @@ def make_shop(sandbox_server):
 def shop(make_shop):
     """An Odoo 17 sandbox database without orders."""
     return make_shop()
-
-
-def place_orders(odoo_db, count: int, lines: int = 2) -> list[int]:
-    """`count` confirmed orders, written in one Odoo transaction (so one write_date)."""
-    partners = [
-        p["id"] for p in odoo_db.search_read("res.partner", [["type", "=", "contact"]], ["id"])
-    ]
-    products = [
-        p["id"] for p in odoo_db.search_read("product.product", [["sale_ok", "=", True]], ["id"])
-    ]
-    ids = []
-    with odoo_db.transaction():
-        for n in range(count):
-            order_lines = [
-                (0, 0, {"product_id": products[(n + k) % len(products)], "product_uom_qty": k + 1})
-                for k in range(lines)
-            ]
-            ids.append(
-                odoo_db.create(
-                    "sale.order",
-                    {"partner_id": partners[n % len(partners)], "order_line": order_lines},
-                )
-            )
-        business.action_confirm(odoo_db, ids)
-    return ids

@@ -9,13 +9,14 @@ from click.testing import CliRunner
 from odoo_engines.cli import cli
 from odoo_engines.db import connect
 from odoo_engines.orders import outbox
-from odoo_engines.orders.poll import poll_tenant
+from odoo_engines.orders.poll import OdooClients, poll_tenant
 from odoo_engines.orders.retry import run_retries
 from odoo_engines.orders.tenants import get_tenant
 from odoo_engines.pubsub import local_publisher
 from odoo_engines.sandbox.odoo import SandboxOdoo
 
-from .conftest import EMPTY_SHOP, SECRET, add_tenant, place_orders
+from .conftest import SECRET, add_tenant
+from .shop import EMPTY_SHOP, place_orders
 
 
 def _with(settings, **orders):
@@ -327,3 +328,21 @@ def test_poll_and_tenants_test_commands(orders_env, db, admin, shop, webhook_sin
     assert failed.exit_code == 1
     assert "odoo: FAILED" in failed.output and "webhook: FAILED: HTTP 500" in failed.output
     assert SECRET not in polled.output + tested.output + failed.output
+
+
+def test_a_warm_instance_reuses_the_tenants_client_between_cycles(
+    db, orders_settings, store, admin, shop, webhook_sink
+):
+    place_orders(shop, 3)
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
+    clients = OdooClients()
+    first = poll_tenant(db, orders_settings, tenant.id, store, clients=clients)
+    logins, schemas = shop.calls["authenticate"], shop.calls["fields_get"]
+    place_orders(shop, 2)
+    second = poll_tenant(db, orders_settings, tenant.id, store, clients=clients)
+    assert (first.sent, second.sent) == (3, 2)
+    assert (shop.calls["authenticate"], shop.calls["fields_get"]) == (logins, schemas)
+    assert second.odoo_calls < first.odoo_calls
+    admin.edit(tenant.id, {}, odoo_api_key="another-key")  # a new key: a new client
+    third = poll_tenant(db, orders_settings, tenant.id, store, clients=clients)
+    assert "rejected the login" in third.error
