@@ -11,8 +11,11 @@ from cryptography.fernet import Fernet
 
 from odoo_engines.config import load_settings
 from odoo_engines.logging import configure_logging
+from odoo_engines.orders import outbox
+from odoo_engines.orders.payload import CONFIRMED, encode
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import LocalSecretStore
+from odoo_engines.orders.signing import webhook_id
 from odoo_engines.orders.tenants import TenantAdmin
 
 from .shop import EMPTY_SHOP
@@ -99,3 +102,21 @@ def make_shop(sandbox_server):
 def shop(make_shop):
     """An Odoo 17 sandbox database without orders."""
     return make_shop()
+
+
+def queue_failed(db, tenant, order_ids, max_attempts=5, error="HTTP 503"):
+    """Events whose first send failed, as a poll cycle leaves them."""
+    events = [
+        outbox.Event(
+            tenant.id,
+            order_id,
+            f"odoo_acme_{order_id}",
+            CONFIRMED,
+            webhook_id(tenant.id, order_id, CONFIRMED),
+            encode({"event": CONFIRMED, "external_id": f"odoo_acme_{order_id}"}),
+        )
+        for order_id in order_ids
+    ]
+    outbox.record(db, events)
+    outbox.enqueue(db, [(e, error, 503, 0.0) for e in events], max_attempts)
+    return events
