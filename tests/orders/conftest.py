@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import itertools
 import sys
+import threading
 
 import pytest
 from cryptography.fernet import Fernet
 
 from odoo_engines.config import load_settings
+from odoo_engines.db import connect
 from odoo_engines.logging import configure_logging
 from odoo_engines.orders import outbox
 from odoo_engines.orders.payload import CONFIRMED, encode
@@ -120,3 +122,28 @@ def queue_failed(db, tenant, order_ids, max_attempts=5, error="HTTP 503"):
     outbox.record(db, events)
     outbox.enqueue(db, [(e, error, 503, 0.0) for e in events], max_attempts)
     return events
+
+
+def at_once(settings, job, times: int = 2) -> list:
+    """Run `job(db)` in `times` threads at once, each on its own connection; the results."""
+    results, errors = [], []
+    start = threading.Barrier(times)
+
+    def run():
+        own = connect(settings)
+        try:
+            start.wait()
+            results.append(job(own))
+        except Exception as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    if errors:
+        raise errors[0]
+    return results

@@ -1,13 +1,11 @@
 """One poll cycle against the real sandbox Odoo, PostgreSQL and the webhook sink."""
 
 import dataclasses
-import threading
 
 import pytest
 from click.testing import CliRunner
 
 from odoo_engines.cli import cli
-from odoo_engines.db import connect
 from odoo_engines.orders import outbox
 from odoo_engines.orders.poll import OdooClients, poll_tenant
 from odoo_engines.orders.retry import run_retries
@@ -15,7 +13,7 @@ from odoo_engines.orders.tenants import get_tenant
 from odoo_engines.pubsub import local_publisher
 from odoo_engines.sandbox.odoo import SandboxOdoo
 
-from .conftest import SECRET, add_tenant
+from .conftest import SECRET, add_tenant, at_once
 from .shop import EMPTY_SHOP, place_orders
 
 
@@ -162,25 +160,9 @@ def test_two_cycles_at_once_send_each_order_once(
     place_orders(shop, 10)
     tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
     webhook_sink.stall(0.1, times=10)
-    results, errors = [], []
-    start = threading.Barrier(2)
-
-    def cycle():
-        own = connect(orders_settings)
-        try:
-            start.wait()
-            results.append(poll_tenant(own, orders_settings, tenant.id, store))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=cycle) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == []
+    results = at_once(
+        orders_settings, lambda own: poll_tenant(own, orders_settings, tenant.id, store)
+    )
     assert sorted(r.skipped or "ran" for r in results) == [
         "a cycle of this tenant is already running",
         "ran",

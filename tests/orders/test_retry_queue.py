@@ -1,17 +1,15 @@
 """webhook-retry against the real sink: backoff, Retry-After, 410, 3xx, two runs at once."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
 from odoo_engines.cli import cli
-from odoo_engines.db import connect
 from odoo_engines.orders import outbox
 from odoo_engines.orders.retry import run_retries
 from odoo_engines.orders.tenants import get_tenant
 
-from .conftest import SECRET, add_tenant, queue_failed
+from .conftest import SECRET, add_tenant, at_once, queue_failed
 
 
 def _status(db, order_id):
@@ -132,23 +130,7 @@ def test_two_runs_at_once_send_each_item_once(db, orders_settings, store, admin,
         **{**vars(orders_settings.orders), "retry_batch": 4, "max_parallel": 2}
     )
     settings = orders_settings.__class__(**{**vars(orders_settings), "orders": policy})
-    results, errors = [], []
-
-    def run():
-        own = connect(settings)
-        try:
-            results.append(run_retries(own, settings, store))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == []
+    results = at_once(settings, lambda own: run_retries(own, settings, store))
     ids = [d.headers["webhook-id"] for d in webhook_sink.deliveries]
     assert len(ids) == 30 and len(set(ids)) == 30
     assert all(r.batches > 0 for r in results)  # both runs did part of the work
