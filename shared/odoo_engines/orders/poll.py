@@ -25,7 +25,7 @@ from . import outbox
 from .delivery import Delivery, WebhookSender
 from .odoo_orders import OrderReader
 from .payload import CANCELLED, CONFIRMED, Source, encode, external_id, order_payload
-from .retry import retry_delay, sender_for
+from .retry import retry_delay, sender_for, sending_time
 from .secret_store import SecretStore
 from .signing import webhook_id
 from .tenants import Credentials, Tenant, credentials, get_tenant, pause_deliveries
@@ -195,10 +195,15 @@ class _Cycle:
                 self._save_cursor(page)
                 if self.gone:
                     return
-                if budget.exhausted(reserve=self.settings.orders.webhook_timeout + 10):
+                if budget.exhausted(reserve=self._page_time()):
                     self.result.continued = True
                     return
         self.db.execute("UPDATE connections SET last_sync_at = now() WHERE id = %s", (tenant.id,))
+
+    def _page_time(self) -> float:
+        """The longest one more page may take: every delivery timing out, plus Odoo."""
+        policy = self.settings.orders
+        return sending_time(policy.page_size, policy) + self.settings.odoo.timeout
 
     def _page(self, reader: OrderReader, orders: list[dict]) -> None:
         tenant_id = self.tenant.id
@@ -272,9 +277,7 @@ class _Cycle:
             outbox.enqueue(self.db, failures, self.settings.orders.retry_max_attempts)
             if gone is not None:
                 self.gone = True
-                pause_deliveries(
-                    self.db, self.tenant.id, f"webhook answered 410 Gone: {gone.error}"
-                )
+                pause_deliveries(self.db, self.tenant.id, gone.error)
         self.result.sent += len(delivered)
         self.result.failed += len(failures)
         if gone is not None:
