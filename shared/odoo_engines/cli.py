@@ -7,6 +7,7 @@ Errors print one line (`error: …`) and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -112,6 +113,23 @@ def serve_function(function: str, host: str, port: int) -> None:
     serve(function, host, port)
 
 
+@cli.command("package")
+@click.option(
+    "--out",
+    default="terraform/build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the archives (Terraform reads terraform/build).",
+)
+def package(out: Path) -> None:
+    """Build each function's archive: its folder plus the vendored package."""
+    from .packaging import build_all, sha256
+
+    for archive in build_all(out):
+        size = archive.stat().st_size // 1024
+        click.echo(f"{archive}  {size} KiB  sha256 {sha256(archive)[:16]}")
+
+
 @cli.group()
 def sandbox() -> None:
     """Local stand-ins: Odoo, an OpenAI-compatible server, a webhook sink."""
@@ -156,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+from .enrichment.cli import enrich_command  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
-
-cli.add_command(odoo)
-
 from .orders.cli import poll, retries, tenants  # noqa: E402
 
+cli.add_command(odoo)
 cli.add_command(tenants)
 cli.add_command(poll)
 cli.add_command(retries)
+cli.add_command(enrich_command)

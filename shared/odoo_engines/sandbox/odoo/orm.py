@@ -255,7 +255,7 @@ class Database:
             f = m.fields.get(name)
             if f is None:
                 raise OdooValueError(f"Invalid field {name!r} on model {model!r}")
-            if not f.store or f.type in ("one2many", "many2many"):
+            if not f.sortable:
                 continue  # Odoo cannot order by a non-column; it skips the term
             desc = len(words) > 1 and words[1] == "desc"
             nulls = words[-1] if words[-2:-1] == ["nulls"] else None

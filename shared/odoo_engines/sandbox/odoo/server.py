@@ -170,6 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Werkzeug/3.0"
     timeout = 120
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stall
     server: _Listener
 
     def log_message(self, format: str, *args: Any) -> None:
