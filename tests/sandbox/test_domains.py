@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from odoo_engines.sandbox.odoo import DemoSpec
+from odoo_engines.sandbox.odoo.domain import normalize
 from odoo_engines.sandbox.odoo.exceptions import OdooValueError
 
 
@@ -215,3 +217,25 @@ def test_last_update_exists_only_in_16_and_is_not_searchable(orm_db):
     ) == db16.search_count("product.product", [])
     with pytest.raises(OdooValueError, match="Invalid field '__last_update'"):
         orm_db("17.0").search_read("product.product", [], ["__last_update"])
+
+
+def test_narrowed_scans_return_what_a_full_scan_returns(orm_db):
+    db = orm_db(spec=DemoSpec(products=40, months=6, orders_per_month=15))
+    orders = db.search("sale.order", [], limit=5)
+    line_ids = db.search("sale.order.line", [], limit=7)
+    domains = [
+        ("sale.order.line", [("order_id", "in", orders), ("product_uom_qty", ">", 1)]),
+        ("sale.order.line", ["|", ("order_id", "=", orders[0]), ("id", "in", line_ids)]),
+        ("sale.order.line", [("id", "in", line_ids), ("order_id", "in", orders)]),
+        ("sale.order", [("write_date", ">=", "2000-01-01"), ("id", "in", orders)]),
+    ]
+    found = 0
+    for model, domain in domains:
+        # `!` hides every narrowing hint: the reference is a plain scan in the same order.
+        reference = db.search(
+            model, ["!", "!", "&", (1, "=", 1), *normalize(domain)], order="id desc"
+        )
+        assert db.search(model, domain, order="id desc") == reference
+        assert db.search_count(model, domain) == len(reference)
+        found += bool(reference)
+    assert found == len(domains)

@@ -349,3 +349,29 @@ def test_name_search_and_context_get(odoo_db, rpc):
         "tz": "America/Santiago",
         "uid": 2,
     }
+
+
+def test_web_search_read_brings_related_records_inline(odoo_db, rpc, make_db):
+    spec = {
+        "name": {},
+        "partner_id": {"fields": {"display_name": {}, "country_code": {}}},
+        "order_line": {
+            "fields": {"product_id": {"fields": {"default_code": {}}}, "product_uom_qty": {}}
+        },
+    }
+    result = rpc.result(
+        odoo_db, "sale.order", "web_search_read", [[("state", "=", "sale")], spec], {"limit": 2}
+    )
+    assert result["length"] == odoo_db.search_count("sale.order", [("state", "=", "sale")])
+    order = result["records"][0]
+    assert set(order["partner_id"]) == {"id", "display_name", "country_code"}
+    line = next(line for line in order["order_line"] if line["product_id"])
+    assert set(line) == {"id", "product_id", "product_uom_qty"} and set(line["product_id"]) == {
+        "id",
+        "default_code",
+    }
+    plain = rpc.result(odoo_db, "sale.order", "web_read", [[order["id"]], {"partner_id": {}}])
+    assert plain == [{"id": order["id"], "partner_id": order["partner_id"]["id"]}]
+    db16 = make_db("16.0")
+    error = JsonRpc(db16.url).execute_kw(db16, "sale.order", "web_search_read", [[], spec])["error"]
+    assert error["data"]["name"] == "builtins.AttributeError"

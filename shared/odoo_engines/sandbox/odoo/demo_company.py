@@ -5,7 +5,7 @@ templates with attribute variants ("Tamaño: 500 ml"), some variants without a c
 sharing one code, some archived, barcodes, weights; partners with Chilean addresses;
 `months` of sale orders with trend, yearly seasonality and intermittent SKUs; stock quants
 in internal (and some non-internal) locations; open purchases and manufacturing orders.
-The same spec and seed give the same data (the default start follows today's month).
+The same spec and seed give the same data (by default dates follow the current hour).
 Rows are inserted in bulk, without business rules: 50,000 products take a few seconds.
 """
 
@@ -170,6 +170,7 @@ class DemoSpec:
     no_code_share: float = 0.05
     intermittent_share: float = 0.3
     duplicate_codes: int = 3  # variants given another variant's default_code
+    now: datetime | None = None  # the generation instant (naive UTC); default: this hour
 
     def first_month(self, today: date) -> date:
         if self.start is not None:
@@ -210,7 +211,8 @@ class _Generator:
         self.spec = spec
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
-        self.now = db.now
+        # Whole hours: two databases generated in the same hour hold the same rows.
+        self.now = spec.now or db.now.replace(minute=0, second=0, microsecond=0)
         self.first = spec.first_month(self.now.date())
         self.period_start = _month_start(self.first, 0)
         self.period_end = min(_month_start(self.first, spec.months), self.now)
