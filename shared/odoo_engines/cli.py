@@ -182,9 +182,13 @@ def main(argv: list[str] | None = None) -> int:
 # -- engines attach their commands last ------------------------------------------------
 from .enrichment.cli import enrich_command  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402
+from .orders.cli import poll, retries, tenants  # noqa: E402
 from .products.cli import products_group, search_command, sync_products_command  # noqa: E402
 
 cli.add_command(odoo)
+cli.add_command(tenants)
+cli.add_command(poll)
+cli.add_command(retries)
 cli.add_command(enrich_command)
 sync.add_command(sync_products_command)
 cli.add_command(search_command)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import click
 
 from .app import App
+from .orders.demo import step_orders
 
 
 def step_database(app: App) -> None:
@@ -130,6 +131,7 @@ STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
     ("Odoo", step_odoo),
     ("AI providers", step_ai_providers),
+    ("Order poller: two tenants' orders → signed webhooks", step_orders),
     ("Enrichment: AI product, sale, low-stock alert", step_enrichment),
 ]
 
