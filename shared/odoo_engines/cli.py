@@ -168,9 +168,10 @@ def demo(app: App) -> None:
     run_demo(app)
 
 
-# -- local stand-ins: LocalOpenAI and the webhook sink --------------------------------
-from .sandbox.cli import sandbox_openai, sandbox_sink  # noqa: E402 - attached after the groups
+# -- local stand-ins: the sandbox Odoo, LocalOpenAI and the webhook sink ---------------
+from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after groups
 
+sandbox.add_command(odoo_command)
 sandbox.add_command(sandbox_openai)
 sandbox.add_command(sandbox_sink)
 
@@ -197,9 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+from .enrichment.cli import enrich_command  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
 
 cli.add_command(odoo)
+cli.add_command(enrich_command)
 
 from .orders.cli import poll, retries, tenants  # noqa: E402
 
