@@ -169,7 +169,7 @@ def demo(app: App) -> None:
 
 
 # -- local stand-ins: the sandbox Odoo, LocalOpenAI and the webhook sink ---------------
-from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after groups
+from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after the groups
 
 sandbox.add_command(odoo_command)
 sandbox.add_command(sandbox_openai)

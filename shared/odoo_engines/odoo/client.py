@@ -89,11 +89,15 @@ class OdooClient:
             try:
                 info = self._jsonrpc.version()
             except EndpointMissing:
-                raise OdooServerError(
-                    f"{self.url} answered 404 to /jsonrpc and /web/webclient/version_info: "
-                    "is this an Odoo URL?",
-                    status=404,
-                ) from None
+                self._jsonrpc_gone = True
+                try:
+                    info = self._jsonrpc.web_version()
+                except EndpointMissing:
+                    raise OdooServerError(
+                        f"{self.url} answered 404 to /jsonrpc and /web/webclient/version_info:"
+                        " is this an Odoo URL?",
+                        status=404,
+                    ) from None
             self._version = OdooVersion.parse(info)
         return self._version
 

@@ -137,13 +137,12 @@ class JsonRpc:
         )
 
     def version(self) -> dict:
-        """`common.version`, or the web route when `/jsonrpc` is gone."""
-        try:
-            return self.call("common", "version", [], idempotent=True)
-        except EndpointMissing:
-            return self.post(
-                "/web/webclient/version_info", {}, what="version_info", idempotent=True
-            )
+        """`common.version`."""
+        return self.call("common", "version", [], idempotent=True)
+
+    def web_version(self) -> dict:
+        """The same answer from the web client's route, which outlives `/jsonrpc`."""
+        return self.post("/web/webclient/version_info", {}, what="version_info", idempotent=True)
 
     def authenticate(self, login: str) -> int | bool:
         """The user's id, or False when Odoo refuses the login."""
