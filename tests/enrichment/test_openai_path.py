@@ -93,3 +93,16 @@ def test_breaker_opens_after_five_failures_and_closes_after_a_trial(openai_clien
     assert health["dependencies"]["llm"]["circuit_breaker"]["state"] == "closed"
     assert health["status"] == "healthy"
     assert client.get("/products").json["total"] == 1
+
+
+def test_refusal_is_502_and_nothing_saved(openai_client, local_openai):
+    client = openai_client()
+    local_openai.refuse_next(1)
+    response = client.post("/products", json={"name": "Laptop", "keywords": [], "stock": 5})
+    assert response.status_code == 502
+    assert "no usable answer" in response.json["error"]
+    assert len(_chat_requests(local_openai)) == 1  # a refusal is not retried
+    assert client.get("/products").json["total"] == 0
+    assert client.get("/health").json["dependencies"]["llm"]["circuit_breaker"]["state"] == (
+        "closed"
+    )

@@ -138,18 +138,25 @@ def _describe(db: Database, writer: ProductWriter, row: dict[str, Any], result: 
 
 
 def _write_back(db: Database, odoo, texts: dict[int, str], result: BatchResult) -> None:
-    """Write each text to Odoo where its description is still empty (one read, then writes)."""
+    """Write each text to Odoo where its description is still empty (one read, then writes).
+
+    Variants share their template's description: the first variant written fills it, the
+    others then count as already described.
+    """
     try:
-        current = {
-            r["id"]: r.get(ODOO_FIELD) for r in odoo.read(ODOO_MODEL, list(texts), [ODOO_FIELD])
-        }
+        records = odoo.read(ODOO_MODEL, list(texts), [ODOO_FIELD, "product_tmpl_id"])
+        current = {r["id"]: r for r in records}
+        filled_templates: set[int] = set()
         for odoo_id, text in texts.items():
-            if odoo_id not in current:
+            record = current.get(odoo_id)
+            if record is None:
                 continue  # deleted in Odoo since the last sync
-            if (current[odoo_id] or "").strip():
+            template = record["product_tmpl_id"][0] if record["product_tmpl_id"] else None
+            if (record[ODOO_FIELD] or "").strip() or template in filled_templates:
                 result.odoo_not_empty += 1
                 continue
             odoo.execute(ODOO_MODEL, "write", [odoo_id], {ODOO_FIELD: text})
+            filled_templates.add(template)
             db.execute(
                 "UPDATE enriched_products SET written_back_hash = %s, written_back_at = now()"
                 " WHERE odoo_id = %s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 
 import click
@@ -42,11 +43,9 @@ def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool)
     breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_open_seconds)
     writer = build_writer(app.settings, breaker)
     odoo = app.odoo() if write_back else None
-    total = len(missing_descriptions(db, limit))
-    with click.progressbar(
-        length=total, label="Describing", file=click.get_text_stream("stderr")
-    ) as bar:
-        result = enrich_missing(db, writer, limit, odoo, progress=bar.update)
+    rows = missing_descriptions(db, limit)
+    with click.progressbar(length=len(rows), label="Describing", file=sys.stderr) as bar:
+        result = enrich_missing(db, writer, rows, odoo, progress=bar.update)
     click.echo(
         f"{result.candidates} product(s) without a description: {result.described} described "
         f"({writer.provider} {writer.model}), {result.unchanged} unchanged, "
