@@ -48,6 +48,7 @@ class SyncLogScreen(Screen):
                 tenant_options(tenants)
             ),
         )
+        self.query_one("#log", DataTable).focus()  # keys move in the table, not the filters
         self.reload()
 
     def on_select_changed(self, _event: Select.Changed) -> None:

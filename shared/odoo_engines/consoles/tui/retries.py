@@ -69,6 +69,7 @@ class RetryQueueScreen(Screen):
                 tenant_options(tenants)
             ),
         )
+        self.query_one("#retries", DataTable).focus()  # keys move in the table, not the filters
         self.reload()
 
     def on_select_changed(self, _event: Select.Changed) -> None:
