@@ -210,5 +210,10 @@ cli.add_command(tenants)
 cli.add_command(poll)
 cli.add_command(retries)
 
+from .consoles.cli import panel, tui  # noqa: E402
+
+cli.add_command(tui)
+cli.add_command(panel)
+
 if __name__ == "__main__":
     sys.exit(main())
