@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
+from pathlib import Path
 
+import functions_framework
 import pytest
 from cryptography.fernet import Fernet
+from werkzeug.serving import make_server
 
 from odoo_engines.config import load_settings
 from odoo_engines.consoles.tui.backend import OrdersBackend
@@ -73,3 +78,46 @@ async def settle(pilot, rounds: int = 3) -> None:
 def screen_text(app) -> str:
     """What the terminal shows now, as text."""
     return app.export_screenshot()
+
+
+SOURCE = Path(__file__).resolve().parents[2] / "functions" / "enrich" / "main.py"
+
+
+def _enrich_env(monkeypatch, base_env, overrides):
+    for name in list(os.environ):
+        if name.startswith(("ENRICH_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    env = {**base_env, "ENRICH_LLM_BACKOFF_SECONDS": "0.01", **overrides}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def enrich_client(base_env, monkeypatch):
+    """`enrich_client(**env)`: the `enrich` function's test client with `env` on top."""
+
+    def make(**overrides: str):
+        _enrich_env(monkeypatch, base_env, overrides)
+        return functions_framework.create_app("enrich", str(SOURCE)).test_client()
+
+    return make
+
+
+@pytest.fixture
+def serve_enrich(base_env, monkeypatch):
+    """`serve_enrich(**env)`: the `enrich` function under functions-framework on
+    127.0.0.1 (real HTTP, a thread); returns its base URL."""
+    servers = []
+
+    def start(**overrides: str) -> str:
+        _enrich_env(monkeypatch, base_env, overrides)
+        app = functions_framework.create_app("enrich", str(SOURCE))
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

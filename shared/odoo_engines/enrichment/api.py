@@ -202,6 +202,9 @@ class EnrichApp:
         router.route(f"/products/<{ID}:product_id>/sell", methods=("POST",))(self.sell)
         router.route("/alerts")(self.list_alerts)
         router.route(f"/alerts/<{ID}:alert_id>/ack", methods=("POST",))(self.acknowledge)
+        from ..consoles.web import mount_panel  # the admin panel: page at /, plan, search
+
+        mount_panel(self, router)
         return router
 
     def create_product(self, request: Request):
