@@ -126,6 +126,7 @@ async function createProduct(event) {
     status(line, `Not created: ${error.message}`, "error");
   } finally {
     button.disabled = false;
+    loadHealth(); // the LLM's circuit breaker may have changed
   }
 }
 

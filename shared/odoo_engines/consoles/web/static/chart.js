@@ -11,15 +11,24 @@ function label(month) {
   return date.toLocaleDateString(undefined, { month: "short", year: "2-digit", timeZone: "UTC" });
 }
 
+/** The smallest round step (1, 1.5, 2, … 10 × 10^k) whose 4 ticks reach `value`, times 4. */
+function niceTop(value) {
+  const raw = value / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  return 4 * [1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10].map((m) => m * magnitude).find((step) => step >= raw);
+}
+
 /** A figure with the chart and its legend for `data` (GET /panel/api/forecast). */
 export function forecastChart(data) {
   const months = [...data.history.map((h) => h.month), ...data.forecast.map((f) => f.month)];
-  const top = Math.max(1, ...data.history.map((h) => h.quantity), ...data.forecast.map((f) => f.upper));
+  const top = niceTop(
+    Math.max(1, ...data.history.map((h) => h.quantity), ...data.forecast.map((f) => f.upper)) * 1.05,
+  );
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const step = plotW / months.length;
   const x = (i) => M.left + step * (i + 0.5);
-  const y = (v) => M.top + plotH * (1 - v / (top * 1.1));
+  const y = (v) => M.top + plotH * (1 - v / top);
 
   const chart = svg("svg", {
     viewBox: `0 0 ${W} ${H}`,
@@ -28,7 +37,7 @@ export function forecastChart(data) {
     "aria-label": `Monthly demand and forecast of ${data.sku}`,
   });
   for (let t = 0; t <= 4; t++) {
-    const v = (top * 1.1 * t) / 4;
+    const v = (top * t) / 4;
     chart.append(
       svg("line", { x1: M.left, x2: W - M.right, y1: y(v), y2: y(v), class: "grid-line" }),
       svg("text", { x: M.left - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, number.format(v)),
