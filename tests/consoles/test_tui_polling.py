@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Select, Static
 
 from odoo_engines.consoles.dashboard import sync_log
@@ -54,11 +55,12 @@ def test_test_key_reports_a_revoked_odoo_key(backend, odoo_db, webhook_sink):
     drive(app, scenario)
 
 
+@pytest.mark.slow  # Odoo is made slow on purpose: the cycle must outlast the key presses
 def test_poll_runs_in_the_background_while_the_screen_answers(
     backend, db, odoo_db, webhook_sink, sandbox_server
 ):
     tenant = add_tenant(backend, webhook_sink.url, odoo=odoo_db)
-    sandbox_server.faults.set(latency=0.15)  # every Odoo call: the cycle takes seconds
+    sandbox_server.faults.set(latency=0.08)  # every Odoo call: the cycle takes seconds
     app = OperatorConsole(backend, refresh_seconds=60)
 
     async def scenario(pilot):

@@ -38,14 +38,12 @@ def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db, co
         secret_field = form.query_one("#webhook_secret", Input)
         assert secret_field.password and secret_field.value.startswith("whsec_")
         assert form.query_one("#odoo_api_key", Input).password
-        await _type(pilot, "#name", "Le Juste Odoo")
-        await _type(pilot, "#odoo_url", "https://lejuste.odoo.com/")
-        await _type(pilot, "#odoo_db", "lejuste")
-        await _type(pilot, "#odoo_username", "api@lejuste.cl")
-        await _type(pilot, "#odoo_api_key", API_KEY)
-        await _type(pilot, "#store_id", "store_1")
-        await _type(pilot, "#client_id", "client_1")
-        await _type(pilot, "#polling_interval_seconds", "300")
+        for field, value in (("name", "Le Juste Odoo"), ("odoo_url", "https://lejuste.odoo.com/"),
+                             ("odoo_db", "lejuste"), ("odoo_username", "api@lejuste.cl"),
+                             ("store_id", "store_1"), ("client_id", "client_1"),
+                             ("polling_interval_seconds", "300")):  # fmt: skip
+            form.query_one(f"#{field}", Input).value = value
+        await _type(pilot, "#odoo_api_key", API_KEY)  # typed, as a person does: masked
         shown = screen_text(app)
         assert API_KEY not in shown and secret_field.value not in shown
         secret = secret_field.value
