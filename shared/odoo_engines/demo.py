@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import click
 
-from .cli import App
+from .app import App
 from .orders.demo import step_orders
 
 

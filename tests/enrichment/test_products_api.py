@@ -98,6 +98,10 @@ def test_categories_come_from_the_environment_list(make_client):
     )
     product = create(client, "Aceite de coco orgánico", ["aceite", "coco"], 20)
     assert product["category"] in ("Bebidas", "Aceites naturales")
+    assert client.get("/categories").json == {
+        "items": ["Bebidas", "Aceites naturales"],
+        "total": 2,
+    }
     refused = client.patch(f"/products/{product['id']}", json={"category": "Electronics"})
     assert refused.status_code == 422 and refused.json["field"] == "category"
 

@@ -72,3 +72,37 @@ def test_selling_more_than_in_stock_is_refused_and_changes_nothing(client):
     refused = client.post(f"/products/{product['id']}/sell", json={"quantity": 6})
     assert refused.status_code == 409 and "only 5 in stock" in refused.json["error"]
     assert client.get(f"/products/{product['id']}").json["stock"] == 5
+
+
+def test_concurrent_sales_crossing_together_make_one_alert(settings, db):
+    """Two connections sell at once across the threshold: the row lock lets one alert."""
+    import threading
+
+    from odoo_engines.db import connect
+    from odoo_engines.enrichment import service
+    from odoo_engines.enrichment.validation import Sale
+
+    product_id = db.fetchval(
+        "INSERT INTO enriched_products (name, stock) VALUES ('Concurrente', 10) RETURNING id"
+    )
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def sell():
+        conn = connect(settings)
+        try:
+            barrier.wait()
+            service.record_sale(conn, settings.enrichment, product_id, Sale(quantity=1))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=sell) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert db.fetchval("SELECT stock FROM enriched_products WHERE id = %s", (product_id,)) == 8
+    assert db.fetchval("SELECT count(*) FROM stock_alerts") == 1

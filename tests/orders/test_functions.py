@@ -12,8 +12,8 @@ from odoo_engines.orders.signing import poll_token
 from odoo_engines.pubsub import local_publisher
 from odoo_engines.sandbox.scheduler import pubsub_event
 
-from .conftest import SECRET, add_tenant
-from .test_retry_queue import _queue
+from .conftest import SECRET, add_tenant, queue_failed
+from .shop import place_orders
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 
@@ -43,7 +43,7 @@ def _raw_event(topic, raw_data: bytes, attributes):
 
 def test_webhook_retry_sends_due_items(function_env, db, admin, webhook_sink):
     tenant = add_tenant(admin, webhook_sink.url)
-    _queue(db, tenant, [1, 2])
+    queue_failed(db, tenant, [1, 2])
     response = _post_event(
         _client("webhook-retry", "webhook_retry"), pubsub_event("webhook-retry", {})
     )
@@ -69,6 +69,16 @@ def test_poll_tenant_acknowledges_what_can_never_succeed(
     response = _post_event(client, _raw_event("poll-tenant", raw, attributes))
     assert response.status_code == 200  # acknowledged: Pub/Sub will not redeliver
     assert logged in log_output.getvalue()
+
+
+def test_poll_tenant_delivers_the_tenants_orders(function_env, db, admin, shop, webhook_sink):
+    ids = place_orders(shop, 3)
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
+    event = pubsub_event("poll-tenant", {}, {"connection_id": tenant.id})
+    assert _post_event(_client("poll-tenant", "poll_tenant"), event).status_code == 200
+    delivered = sorted(int(d.json["order"]["platform_order_id"]) for d in webhook_sink.deliveries)
+    assert delivered == ids
+    assert db.fetchval("SELECT orders_sent FROM sync_log") == 3
 
 
 def test_poll_api_publishes_an_immediate_poll_for_the_right_secret(function_env, db, admin):

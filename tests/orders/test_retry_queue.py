@@ -1,37 +1,15 @@
 """webhook-retry against the real sink: backoff, Retry-After, 410, 3xx, two runs at once."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
 from odoo_engines.cli import cli
-from odoo_engines.db import connect
 from odoo_engines.orders import outbox
-from odoo_engines.orders.payload import CONFIRMED, encode
 from odoo_engines.orders.retry import run_retries
-from odoo_engines.orders.signing import webhook_id
 from odoo_engines.orders.tenants import get_tenant
 
-from .conftest import SECRET, add_tenant
-
-
-def _queue(db, tenant, order_ids, max_attempts=5, error="HTTP 503"):
-    """Events whose first send failed, as a poll cycle leaves them."""
-    events = [
-        outbox.Event(
-            tenant.id,
-            order_id,
-            f"odoo_acme_{order_id}",
-            CONFIRMED,
-            webhook_id(tenant.id, order_id, CONFIRMED),
-            encode({"event": CONFIRMED, "external_id": f"odoo_acme_{order_id}"}),
-        )
-        for order_id in order_ids
-    ]
-    outbox.record(db, events)
-    outbox.enqueue(db, [(e, error, 503, 0.0) for e in events], max_attempts)
-    return events
+from .conftest import SECRET, add_tenant, at_once, queue_failed
 
 
 def _status(db, order_id):
@@ -45,7 +23,7 @@ def test_sink_fails_three_times_then_accepts_one_delivery_recorded(
     db, orders_settings, store, admin, webhook_sink
 ):
     tenant = add_tenant(admin, webhook_sink.url + "/hooks/odoo")
-    _queue(db, tenant, [42])
+    queue_failed(db, tenant, [42])
     webhook_sink.respond(503, times=3)
     for _ in range(4):
         run_retries(db, orders_settings, store)
@@ -60,7 +38,7 @@ def test_every_attempt_carries_the_same_id_and_body_and_a_valid_signature(
     db, orders_settings, store, admin, webhook_sink
 ):
     tenant = add_tenant(admin, webhook_sink.url + "/hooks/odoo")
-    (event,) = _queue(db, tenant, [7])
+    (event,) = queue_failed(db, tenant, [7])
     webhook_sink.respond(500, times=1)
     run_retries(db, orders_settings, store)
     run_retries(db, orders_settings, store)
@@ -75,7 +53,7 @@ def test_every_attempt_carries_the_same_id_and_body_and_a_valid_signature(
 
 def test_429_waits_at_least_retry_after(db, orders_settings, store, admin, webhook_sink):
     tenant = add_tenant(admin, webhook_sink.url)
-    _queue(db, tenant, [1])
+    queue_failed(db, tenant, [1])
     webhook_sink.respond(429, times=1, retry_after=120)
     run_retries(db, orders_settings, store)
     status, attempts, last_status = _status(db, 1)
@@ -91,8 +69,8 @@ def test_410_pauses_the_tenants_deliveries_until_resumed(
 ):
     tenant = add_tenant(admin, webhook_sink.url)
     other = add_tenant(admin, webhook_sink.url + "/other", name="Other")
-    _queue(db, tenant, [1, 2, 3])
-    _queue(db, other, [9])
+    queue_failed(db, tenant, [1, 2, 3])
+    queue_failed(db, other, [9])
     webhook_sink.respond(410, times=1)
     orders_settings = orders_settings.__class__(
         **{**vars(orders_settings), "orders": _one_at_a_time(orders_settings.orders)}
@@ -116,7 +94,7 @@ def _one_at_a_time(policy):
 
 def test_redirect_counts_as_a_failure(db, orders_settings, store, admin, webhook_sink):
     tenant = add_tenant(admin, webhook_sink.url)
-    _queue(db, tenant, [5])
+    queue_failed(db, tenant, [5])
     webhook_sink.respond(302, times=1)
     run_retries(db, orders_settings, store)
     assert _status(db, 5)[0:2] == ("PENDING", 1)
@@ -128,7 +106,7 @@ def test_after_max_attempts_an_item_is_failed_and_left_alone(
     db, orders_settings, store, admin, webhook_sink
 ):
     tenant = add_tenant(admin, webhook_sink.url)
-    _queue(db, tenant, [6], max_attempts=2)
+    queue_failed(db, tenant, [6], max_attempts=2)
     webhook_sink.respond(500)
     for _ in range(3):
         run_retries(db, orders_settings, store)
@@ -138,7 +116,7 @@ def test_after_max_attempts_an_item_is_failed_and_left_alone(
 
 def test_paused_tenants_items_wait(db, orders_settings, store, admin, webhook_sink):
     tenant = add_tenant(admin, webhook_sink.url)
-    _queue(db, tenant, [8])
+    queue_failed(db, tenant, [8])
     admin.pause(tenant.id)
     run_retries(db, orders_settings, store)
     assert webhook_sink.deliveries == []
@@ -146,29 +124,13 @@ def test_paused_tenants_items_wait(db, orders_settings, store, admin, webhook_si
 
 def test_two_runs_at_once_send_each_item_once(db, orders_settings, store, admin, webhook_sink):
     tenant = add_tenant(admin, webhook_sink.url)
-    _queue(db, tenant, list(range(1, 31)))
+    queue_failed(db, tenant, list(range(1, 31)))
     webhook_sink.stall(0.05, times=30)
     policy = orders_settings.orders.__class__(
         **{**vars(orders_settings.orders), "retry_batch": 4, "max_parallel": 2}
     )
     settings = orders_settings.__class__(**{**vars(orders_settings), "orders": policy})
-    results, errors = [], []
-
-    def run():
-        own = connect(settings)
-        try:
-            results.append(run_retries(own, settings, store))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == []
+    results = at_once(settings, lambda own: run_retries(own, settings, store))
     ids = [d.headers["webhook-id"] for d in webhook_sink.deliveries]
     assert len(ids) == 30 and len(set(ids)) == 30
     assert all(r.batches > 0 for r in results)  # both runs did part of the work
@@ -177,7 +139,7 @@ def test_two_runs_at_once_send_each_item_once(db, orders_settings, store, admin,
 
 def test_retries_cli_lists_shows_retries_and_discards(orders_env, db, admin, webhook_sink):
     tenant = add_tenant(admin, webhook_sink.url)
-    _queue(db, tenant, [11, 12], max_attempts=1)
+    queue_failed(db, tenant, [11, 12], max_attempts=1)
     db.execute("UPDATE retry_queue SET status = 'FAILED'")
     first, second = (r["id"] for r in outbox.retry_rows(db))
     runner = CliRunner()

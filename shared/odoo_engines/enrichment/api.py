@@ -26,6 +26,7 @@ from flask import Request, Response
 from ..config import Settings, load_settings
 from ..db import Database, connect
 from ..errors import ConfigError, PermanentError, TransientError
+from ..llm.offline import OFFLINE_MODEL
 from ..logging import get_logger
 from ..triggers import HttpError, Router, json_body, json_response, require_api_key
 from . import service, store
@@ -107,7 +108,7 @@ class EnrichApp:
 
     def __init__(self, env: Mapping[str, str] | None = None):
         self._env = env
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._settings: Settings | None = None
         self._breaker: CircuitBreaker | None = None
         self._writer: ProductWriter | None = None
@@ -117,19 +118,22 @@ class EnrichApp:
     # -- process-wide resources, built on first use ---------------------------------
     @property
     def settings(self) -> Settings:
-        if self._settings is None:
-            settings = load_settings(self._env)
-            if not settings.enrichment.api_key and not settings.is_production:
-                log.warning("enrich_api_unprotected", reason="ENRICH_API_KEY is not set")
-            self._breaker = CircuitBreaker(
-                settings.enrichment.breaker_failures, settings.enrichment.breaker_open_seconds
-            )
-            self._settings = settings
-        return self._settings
+        """Read from the environment on first use (a bad value raises ConfigError)."""
+        with self._lock:
+            if self._settings is None:
+                settings = load_settings(self._env)
+                if not settings.enrichment.api_key and not settings.is_production:
+                    log.warning("enrich_api_unprotected", reason="ENRICH_API_KEY is not set")
+                self._breaker = CircuitBreaker(
+                    settings.enrichment.breaker_failures, settings.enrichment.breaker_open_seconds
+                )
+                self._settings = settings
+            return self._settings
 
     @property
     def breaker(self) -> CircuitBreaker:
-        _ = self.settings
+        """The LLM circuit breaker every request of this process shares."""
+        _ = self.settings  # built with the settings
         return self._breaker
 
     def writer(self) -> ProductWriter:
@@ -200,6 +204,7 @@ class EnrichApp:
         router.route(f"/products/<{ID}:product_id>")(self.get_product)
         router.route(f"/products/<{ID}:product_id>", methods=("PATCH",))(self.edit_product)
         router.route(f"/products/<{ID}:product_id>/sell", methods=("POST",))(self.sell)
+        router.route("/categories")(self.categories)
         router.route("/alerts")(self.list_alerts)
         router.route(f"/alerts/<{ID}:alert_id>/ack", methods=("POST",))(self.acknowledge)
         from ..consoles.web import mount_panel  # the admin panel: page at /, plan, search
@@ -276,6 +281,13 @@ class EnrichApp:
             "alert": alert_json(result["alert"]),
         }
 
+    def categories(self, request: Request):
+        """GET /categories: the list the LLM files into (Odoo's when synced, else defaults)."""
+        self._protect(request)
+        with self.database() as db:
+            names = store.known_categories(db, self.settings.enrichment.default_categories)
+        return {"items": names, "total": len(names)}
+
     def list_alerts(self, request: Request):
         """GET /alerts?status=open|acknowledged|all&limit&offset, newest first."""
         self._protect(request)
@@ -326,5 +338,5 @@ class EnrichApp:
         }
         return body, code
 
-    def _configured_model(self) -> str | None:
-        return self.settings.openai.text_model if self.settings.openai.api_key else None
+    def _configured_model(self) -> str:
+        return self.settings.openai.text_model if self.settings.openai.api_key else OFFLINE_MODEL

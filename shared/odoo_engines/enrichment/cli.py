@@ -8,7 +8,7 @@ import uuid
 import click
 import structlog
 
-from ..cli import App, pass_app
+from ..app import App, pass_app
 from ..errors import ConfigError, TransientError
 from ..logging import set_trace
 

@@ -71,8 +71,5 @@ def connect_odoo(settings: OdooSettings) -> OdooClient:
 
 def check_odoo(settings: OdooSettings) -> dict:
     """Connect and log in as `TEST_CONNECTIONS_ONLY` does: version, uid, db (typed errors)."""
-    client = connect_odoo(settings)
-    try:
+    with connect_odoo(settings) as client:
         return client.check()
-    finally:
-        client.close()

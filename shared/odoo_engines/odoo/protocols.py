@@ -210,11 +210,7 @@ class Json2:
     def __init__(self, transport: Transport, db: str, secret: str):
         self.transport = transport
         self.db = db
-        self._headers = {
-            "Authorization": f"bearer {secret}",
-            "X-Odoo-Database": db,
-            "Content-Type": "application/json; charset=utf-8",
-        }
+        self._headers = {"Authorization": f"bearer {secret}", "X-Odoo-Database": db}
         self._scrub = scrubber(secret)
 
     def execute(self, model: str, method: str, args: Sequence, kwargs: dict) -> Any:

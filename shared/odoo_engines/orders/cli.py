@@ -12,7 +12,7 @@ import uuid
 
 import click
 
-from ..cli import App, pass_app
+from ..app import App, pass_app
 from ..errors import EngineError, PermanentError
 from ..pubsub import get_publisher
 from . import outbox

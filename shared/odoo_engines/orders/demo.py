@@ -8,7 +8,7 @@ from collections import Counter
 
 import click
 
-from ..cli import App
+from ..app import App
 from .poll import poll_tenant
 from .retry import run_retries
 from .scheduler_jobs import get_scheduler
@@ -41,7 +41,7 @@ def step_orders(app: App) -> None:
                 tenant = admin.add(
                     {
                         "name": name,
-                        "odoo_url": odoo.url,
+                        "odoo_url": odoo_db.url,
                         "odoo_db": odoo_db.name,
                         "odoo_username": odoo_db.login,
                         "store_id": f"store_{db_name}",
@@ -66,13 +66,13 @@ def step_orders(app: App) -> None:
             time.sleep(policy.retry_base_seconds + 0.2)
             retried = run_retries(db, settings, store)
             click.echo(f"webhook-retry: {retried.delivered} delivered on its second attempt")
-            _summary(sink.deliveries, secrets)
+            _summary(sink.deliveries, secrets, {t.id: t.name for t, _ in tenants})
         finally:
             for tenant, _ in tenants:
                 admin.delete(tenant.id)
 
 
-def _summary(deliveries, secrets: dict[str, str]) -> None:
+def _summary(deliveries, secrets: dict[str, str], names: dict[str, str]) -> None:
     accepted = [d for d in deliveries if 200 <= d.status < 300]
     per_tenant = Counter(d.headers["x-odoo-connection-id"] for d in accepted)
     ids = [d.headers["webhook-id"] for d in accepted]
@@ -80,7 +80,7 @@ def _summary(deliveries, secrets: dict[str, str]) -> None:
         d.verify(secrets[d.headers["x-odoo-connection-id"]])
     click.echo(
         f"sink: {len(deliveries)} requests, {len(accepted)} accepted "
-        f"({', '.join(f'{n} for {t}' for t, n in per_tenant.items())}), "
+        f"({', '.join(f'{n} for {names[t]}' for t, n in per_tenant.items())}), "
         f"{len(ids) - len(set(ids))} duplicates, every signature verified"
     )
     if accepted:

@@ -14,12 +14,13 @@ from ..errors import PermanentError
 from ..logging import get_logger
 from ..pubsub import get_publisher
 from ..triggers import PubSubMessage
-from .poll import poll_tenant
+from .poll import OdooClients, poll_tenant
 from .retry import run_retries
 from .secret_store import get_secret_store
 
 log = get_logger("orders.function")
 _TENANT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_clients = OdooClients()  # kept while this instance stays warm
 
 
 def handle_poll_tenant(message: PubSubMessage) -> None:
@@ -40,6 +41,7 @@ def handle_poll_tenant(message: PubSubMessage) -> None:
             tenant_id,
             get_secret_store(settings),
             publisher=get_publisher(settings.gcp_project, settings.environment),
+            clients=_clients,
         )
     finally:
         db.close()

@@ -8,10 +8,12 @@ for retry, and the cursor saved. One cycle per tenant at a time (advisory lock);
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import Settings
 from ..db import Database
@@ -23,7 +25,7 @@ from . import outbox
 from .delivery import Delivery, WebhookSender
 from .odoo_orders import OrderReader
 from .payload import CANCELLED, CONFIRMED, Source, encode, external_id, order_payload
-from .retry import retry_delay, sender_for
+from .retry import retry_delay, sender_for, sending_time
 from .secret_store import SecretStore
 from .signing import webhook_id
 from .tenants import Credentials, Tenant, credentials, get_tenant, pause_deliveries
@@ -45,6 +47,7 @@ class CycleResult:
     error: str | None = None
     skipped: str | None = None
     continued: bool = False
+    protocol: str | None = None  # how the client spoke to this Odoo: jsonrpc or json2
 
 
 def lock_name(tenant_id: str) -> str:
@@ -67,18 +70,55 @@ def odoo_client(settings: Settings, tenant: Tenant, api_key: str):
     )
 
 
+class OdooClients:
+    """Tenants' Odoo clients kept between the cycles of a warm function instance.
+
+    A kept client skips the login, version and fields_get calls every cycle would
+    otherwise repeat. A changed URL, database, user or key gets a new client; any Odoo
+    error drops it (a version upgrade, a revoked key), so the next cycle starts fresh.
+    """
+
+    def __init__(self, limit: int = 100):
+        self.limit = limit
+        self._clients: dict[str, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, settings: Settings, tenant: Tenant, api_key: str):
+        parts = (tenant.odoo_url, tenant.odoo_db, tenant.odoo_username, api_key)
+        fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        with self._lock:
+            kept = self._clients.pop(tenant.id, None)
+            if kept is not None and kept[0] != fingerprint:
+                kept[1].close()
+                kept = None
+            if kept is None:
+                kept = (fingerprint, odoo_client(settings, tenant, api_key))
+            self._clients[tenant.id] = kept  # most recently used last
+            while len(self._clients) > self.limit:
+                oldest = next(iter(self._clients))
+                self._clients.pop(oldest)[1].close()
+            return kept[1]
+
+    def forget(self, tenant_id: str) -> None:
+        with self._lock:
+            kept = self._clients.pop(tenant_id, None)
+        if kept is not None:
+            kept[1].close()
+
+
 def poll_tenant(
     db: Database,
     settings: Settings,
     tenant_id: str,
     store: SecretStore,
     publisher: Publisher | None = None,
-    connect: Callable | None = None,
+    clients: OdooClients | None = None,
 ) -> CycleResult:
     """Run one cycle for the tenant unless it is paused or a cycle of it is running.
 
     NotFoundError for an unknown tenant. When the time budget runs out the cursor is
-    kept and, with a `publisher`, a continuation message is published.
+    kept and, with a `publisher`, a continuation message is published. With `clients`
+    the tenant's Odoo client is kept for the next cycle; without, it is closed.
     """
     tenant = get_tenant(db, tenant_id)
     if not tenant.is_active:
@@ -88,7 +128,7 @@ def poll_tenant(
         if not got:
             log.info("poll_skipped_busy", connection_id=tenant_id)
             return CycleResult(tenant_id, skipped="a cycle of this tenant is already running")
-        result = _Cycle(db, settings, tenant, store, connect or odoo_client).run()
+        result = _Cycle(db, settings, tenant, store, clients).run()
     if result.continued and publisher is not None:
         # published once the lock is released, so the continuation is not turned away
         publisher.publish(POLL_TENANT, {"continuation": True}, connection_id=tenant_id)
@@ -96,12 +136,13 @@ def poll_tenant(
 
 
 class _Cycle:
-    def __init__(self, db, settings: Settings, tenant: Tenant, store, connect):
+    def __init__(self, db, settings: Settings, tenant: Tenant, store, clients):
         self.db = db
         self.settings = settings
         self.tenant = tenant
         self.store = store
-        self.connect = connect
+        self.clients: OdooClients | None = clients
+        self.calls_before = 0
         self.result = CycleResult(tenant.id)
         self.source = Source(tenant.id, tenant.store_id, tenant.client_id, tenant.odoo_db)
         self.creds: Credentials | None = None
@@ -117,6 +158,8 @@ class _Cycle:
             self._run()
         except (OdooError, PermanentError) as exc:
             self.result.error = f"{'Odoo: ' if isinstance(exc, OdooError) else ''}{exc}"
+            if isinstance(exc, OdooError) and self.clients is not None:
+                self.clients.forget(self.tenant.id)
         except BaseException as exc:
             self.result.error = f"cycle crashed: {type(exc).__name__}: {exc}"
             self._finish(started, best_effort=True)
@@ -139,7 +182,12 @@ class _Cycle:
             self._deliver(outbox.unsent(self.db, tenant.id))
             if self.gone:
                 return
-            self.client = self.connect(self.settings, tenant, self.creds.odoo_api_key)
+            key = self.creds.odoo_api_key
+            if self.clients is not None:
+                self.client = self.clients.get(self.settings, tenant, key)
+            else:
+                self.client = odoo_client(self.settings, tenant, key)
+            self.calls_before = self.client.calls
             reader = OrderReader(self.client)
             for page in reader.pages(tenant.poll_cursor, self.settings.orders.page_size):
                 self.result.pages += 1
@@ -147,10 +195,15 @@ class _Cycle:
                 self._save_cursor(page)
                 if self.gone:
                     return
-                if budget.exhausted(reserve=self.settings.orders.webhook_timeout + 10):
+                if budget.exhausted(reserve=self._page_time()):
                     self.result.continued = True
                     return
         self.db.execute("UPDATE connections SET last_sync_at = now() WHERE id = %s", (tenant.id,))
+
+    def _page_time(self) -> float:
+        """The longest one more page may take: every delivery timing out, plus Odoo."""
+        policy = self.settings.orders
+        return sending_time(policy.page_size, policy) + self.settings.odoo.timeout
 
     def _page(self, reader: OrderReader, orders: list[dict]) -> None:
         tenant_id = self.tenant.id
@@ -224,9 +277,7 @@ class _Cycle:
             outbox.enqueue(self.db, failures, self.settings.orders.retry_max_attempts)
             if gone is not None:
                 self.gone = True
-                pause_deliveries(
-                    self.db, self.tenant.id, f"webhook answered 410 Gone: {gone.error}"
-                )
+                pause_deliveries(self.db, self.tenant.id, gone.error)
         self.result.sent += len(delivered)
         self.result.failed += len(failures)
         if gone is not None:
@@ -247,8 +298,10 @@ class _Cycle:
         result = self.result
         result.duration_ms = int((time.monotonic() - started) * 1000)
         if self.client is not None:
-            result.odoo_calls = self.client.calls
-            self.client.close()
+            result.odoo_calls = self.client.calls - self.calls_before
+            result.protocol = self.client.protocol
+            if self.clients is None:
+                self.client.close()
         try:
             self.db.execute(
                 "INSERT INTO sync_log (connection_id, orders_found, orders_sent, orders_failed,"

@@ -39,6 +39,11 @@ def retry_delay(
     return delay
 
 
+def sending_time(count: int, policy: OrdersSettings) -> float:
+    """The longest sending `count` webhooks may take: every one of them timing out."""
+    return -(-count // policy.max_parallel) * policy.webhook_timeout
+
+
 @dataclass
 class RetryResult:
     delivered: int = 0
@@ -62,7 +67,8 @@ def run_retries(db: Database, settings: Settings, store, budget: TimeBudget | No
     # items due when the run starts: one attempt each per run, however short the backoff
     started = db.fetchval("SELECT now()")
     with sender_for(settings) as sender:
-        while not budget.exhausted(reserve=settings.orders.webhook_timeout + 5):
+        reserve = sending_time(settings.orders.retry_batch, settings.orders)
+        while True:
             # the rows stay locked while their batch is sent, so another run skips them
             with db.transaction():
                 items = outbox.claim_due(db, settings.orders.retry_batch, started)
@@ -70,6 +76,8 @@ def run_retries(db: Database, settings: Settings, store, budget: TimeBudget | No
                     break
                 result.batches += 1
                 _attempt(db, settings, store, sender, items, secrets, result)
+            if budget.exhausted(reserve=reserve):
+                break  # the rest waits for the next run (every minute)
     if result.batches:
         log.info("retries_done", **vars(result))
     return result

@@ -1,7 +1,8 @@
 """One Cloud Scheduler job per tenant, publishing to `poll-tenant` with its `connection_id`.
 
 Production uses google-cloud-scheduler; locally the same interface records the jobs in
-the `local_scheduler_jobs` table, from which the demo and operators can fire them.
+the `local_scheduler_jobs` table (`odoo-engines run poll-tenant --attr connection_id=ID`
+delivers what a job would publish).
 """
 
 from __future__ import annotations
@@ -189,14 +190,6 @@ class LocalSchedulerJobs:
             (job_id(connection_id),),
         )
         return _job(rows[0]) if rows else None
-
-    def active_jobs(self) -> list[Job]:
-        """Every job that is not paused (what would fire on its next tick)."""
-        rows = self.db.rows(
-            "SELECT name, schedule, topic, attributes, paused FROM local_scheduler_jobs"
-            " WHERE NOT paused ORDER BY name"
-        )
-        return [_job(r) for r in rows]
 
 
 def _job(row: dict) -> Job:

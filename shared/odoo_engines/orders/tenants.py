@@ -232,8 +232,9 @@ class TenantAdmin:
         log.info("tenant_deleted", connection_id=tenant_id)
 
 
-def pause_deliveries(db: Database, tenant_id: str, reason: str) -> None:
+def pause_deliveries(db: Database, tenant_id: str, answer: str | None) -> None:
     """Stop sending to the tenant's webhook until an operator resumes it (after a 410)."""
+    reason = f"the webhook answered 410 Gone ({answer})"
     db.execute(
         "UPDATE connections SET deliveries_paused_at = now(), deliveries_paused_reason = %s,"
         " updated_at = now() WHERE id = %s AND deliveries_paused_at IS NULL",
