@@ -11,6 +11,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from .sales_tables import add_plan
 
+# The first product of a process loads the offline language model (seconds on a busy machine).
+expect.set_options(timeout=20_000)
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -115,7 +118,7 @@ def test_slow_llm_shows_the_loading_state_until_the_answer(
     expect(status).to_contain_text("the language model can take up to 30 s")
     expect(page.locator("#create-button")).to_be_disabled()
     row = page.locator("#products-table tbody tr", has_text="Taladro percutor")
-    expect(row).to_have_count(1, timeout=20_000)
+    expect(row).to_have_count(1)
     expect(row.locator(".badge.ai")).to_contain_text("AI · openai")
     expect(page.locator("#create-button")).to_be_enabled()
 

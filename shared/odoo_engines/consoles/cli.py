@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import App, pass_app
+from ..app import App, pass_app
 from ..logging import configure_logging
 
 
