@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # -- engines attach their commands last ------------------------------------------------
+from .consoles.cli import panel, tui  # noqa: E402
 from .enrichment.cli import enrich_command  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402
 from .orders.cli import poll, retries, tenants  # noqa: E402
@@ -193,3 +194,5 @@ cli.add_command(enrich_command)
 sync.add_command(sync_products_command)
 cli.add_command(search_command)
 cli.add_command(products_group)
+cli.add_command(tui)
+cli.add_command(panel)
