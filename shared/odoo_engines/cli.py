@@ -156,6 +156,13 @@ def demo(app: App) -> None:
     run_demo(app)
 
 
+# -- local stand-ins: LocalOpenAI and the webhook sink --------------------------------
+from .sandbox.cli import sandbox_openai, sandbox_sink  # noqa: E402 - attached after the groups
+
+sandbox.add_command(sandbox_openai)
+sandbox.add_command(sandbox_sink)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: one clear line for every expected failure."""
     try:
