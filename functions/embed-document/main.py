@@ -5,7 +5,13 @@ clean up a chatbot, search a chatbot's chunks, health.
 """
 
 import functions_framework
+from flask import Request, Response
 
 from odoo_engines.knowledge.api import create_handler
 
-embed_document = functions_framework.http(create_handler())
+handle = create_handler()  # settings, connection and embedder: made on first request
+
+
+@functions_framework.http
+def embed_document(request: Request) -> Response:
+    return handle(request)

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 # Where a cut may fall: just after the match (the next chunk's text starts there).
 _PARAGRAPH_END = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’»)\]]*\s+|\n\s*")
+# Possessive runs that must start a punctuation run: a long run of punctuation with no
+# space after it is then scanned once, not once per starting character (quadratic).
+_SENTENCE_END = re.compile(r"(?<![.!?…。！？])[.!?…。！？]++[\"'”’»)\]]*+\s+|\n\s*")
 _SPACE = re.compile(r"\s+")
 # A candidate cut is ranked by a checksum of the characters before it.
 _KEY_CHARS = 24
