@@ -163,6 +163,12 @@ sandbox.add_command(sandbox_openai)
 sandbox.add_command(sandbox_sink)
 
 
+# -- the knowledge engine: search a chatbot's chunks -----------------------------------
+from .knowledge.cli import knowledge  # noqa: E402 - attached after the groups
+
+cli.add_command(knowledge)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: one clear line for every expected failure."""
     try:

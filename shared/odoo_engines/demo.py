@@ -10,6 +10,7 @@ from collections.abc import Callable
 import click
 
 from .cli import App
+from .knowledge.cli import demo as knowledge_demo
 
 
 def step_database(app: App) -> None:
@@ -26,6 +27,7 @@ def step_database(app: App) -> None:
 
 STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
+    ("Knowledge: chatbot documents embedded and searched", knowledge_demo),
 ]
 
 

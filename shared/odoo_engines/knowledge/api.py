@@ -20,12 +20,11 @@ from . import indexing, store
 from .cleaning import Cleaning, CleaningError
 from .indexing import Indexed, Source
 from .service import KnowledgeService
-from .store import SOURCE_TYPES, SourceKey
+from .store import MAX_K, SOURCE_TYPES, SourceKey
 
 KEY_HEADER = "X-Odoo-API-Key"
 MAX_ID = 2**63 - 1  # ids are stored as PostgreSQL bigint
 ID = f"int(min=1, max={MAX_ID})"  # werkzeug converter: anything else is a 404
-MAX_K = 50
 MAX_QUERY_CHARS = 4000
 
 _ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}

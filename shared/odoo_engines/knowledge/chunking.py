@@ -1,9 +1,9 @@
 """Splitting a document into overlapping chunks that end at paragraph or sentence ends.
 
 A chunk holds at most `size` characters. It ends at a paragraph end in the back half of
-that window, else at a sentence end (or line break) in its last quarter, else at a space
-there, else exactly at `size` (one endless word). The next chunk starts at the first
-sentence (else word) start within the `overlap` characters before that cut.
+that window, else at a sentence end in its last quarter, else at a line break there, else
+at a space, else exactly at `size` (one endless word). The next chunk starts at the first
+sentence (else line, else word) start within the `overlap` characters before that cut.
 
 Among several candidate cuts the one with the highest checksum of the text before it
 wins, not the last one: the choice then depends on the text, not on where the window
@@ -23,7 +23,9 @@ from dataclasses import dataclass
 _PARAGRAPH_END = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # Possessive runs that must start a punctuation run: a long run of punctuation with no
 # space after it is then scanned once, not once per starting character (quadratic).
-_SENTENCE_END = re.compile(r"(?<![.!?…。！？])[.!?…。！？]++[\"'”’»)\]]*+\s+|\n\s*")
+_SENTENCE_END = re.compile(r"(?<![.!?…。！？])[.!?…。！？]++[\"'”’»)\]]*+\s+")
+# A single line break: a list item's end, or only a wrapped line (text from PDFs).
+_LINE_END = re.compile(r"\n\s*")
 _SPACE = re.compile(r"\s+")
 # A candidate cut is ranked by a checksum of the characters before it.
 _KEY_CHARS = 24
@@ -104,6 +106,7 @@ def _cut(text: str, start: int, size: int) -> int:
     for pattern, reach in (
         (_PARAGRAPH_END, size // 2),
         (_SENTENCE_END, size // 4),
+        (_LINE_END, size // 4),
         (_SPACE, size // 4),
     ):
         end = _chosen_end(pattern, text, limit - reach, limit)
@@ -114,7 +117,7 @@ def _cut(text: str, start: int, size: int) -> int:
 
 def _next_start(text: str, start: int, end: int, overlap: int) -> int:
     low = max(end - overlap, start + 1)
-    for pattern in (_SENTENCE_END, _SPACE):
+    for pattern in (_SENTENCE_END, _LINE_END, _SPACE):
         match = pattern.search(text, low, end)
         if match and match.end() < end:
             return match.end()

@@ -16,7 +16,8 @@ import numpy as np
 from ..db import Database, lock_key
 
 SOURCE_TYPES = ("document", "link")
-_COLUMNS = (
+MAX_K = 50  # the most chunks one search returns
+CHUNK_COLUMNS = (
     "chatbot_id",
     "source_type",
     "source_id",
@@ -95,7 +96,7 @@ def replace_source(
         if rows:
             db.copy_rows(
                 "chunk_embeddings",
-                _COLUMNS,
+                CHUNK_COLUMNS,
                 (
                     (
                         chatbot_id,
