@@ -69,11 +69,17 @@ def test_wait_for_blocks_until_deliveries_arrive(webhook_sink):
 
 
 def test_concurrent_deliveries_are_all_recorded(webhook_sink):
-    threads = [threading.Thread(target=_post, args=(webhook_sink, {"n": i})) for i in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with httpx.Client(timeout=5) as client:
+        threads = [
+            threading.Thread(
+                target=client.post, args=(webhook_sink.url,), kwargs={"json": {"n": i}}
+            )
+            for i in range(16)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     assert sorted(d.json["n"] for d in webhook_sink.wait_for(16)) == list(range(16))
 
 

@@ -92,8 +92,7 @@ class LocalHttpServer:
         """Listen (port 0 picks a free one) and serve in a daemon thread; returns self."""
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
-        httpd.daemon_threads = True
+        httpd = _Server((self.host, self.port), _Handler)
         httpd.owner = self
         self.port = httpd.server_address[1]
         self._httpd = httpd
@@ -132,9 +131,17 @@ class LocalHttpServer:
         self.stop()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # Do not wait for handler threads on close: an idle keep-alive connection of a
+    # client's pool would hold stop() until the client goes away.
+    block_on_close = False
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "odoo-engines-sandbox"
+    timeout = 60  # seconds an idle keep-alive connection keeps its thread
 
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

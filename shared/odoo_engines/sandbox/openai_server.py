@@ -142,7 +142,7 @@ class LocalOpenAI(LocalHttpServer):
                 RecordedRequest(
                     method=request.method,
                     path=request.path,
-                    headers=dict(request.headers),
+                    headers=_redacted(request.headers),
                     json=request.json(),
                     status=reply.status,
                     received_at=request.received_at.timestamp(),
@@ -332,6 +332,11 @@ class LocalOpenAI(LocalHttpServer):
 
             self._generator = OfflineTextGenerator()
         return self._generator
+
+
+def _redacted(headers: dict) -> dict:
+    """The headers with the key hidden (recordings end up in test output)."""
+    return {k: ("Bearer ***" if k == "authorization" else v) for k, v in headers.items()}
 
 
 def _text(message: dict) -> str:
