@@ -58,27 +58,14 @@ def test_mounted_routes_answer_and_the_document_describes_them():
     assert doc["components"]["securitySchemes"]["apiKey"]["name"] == "K"
 
 
-@pytest.mark.parametrize(
-    ("body", "field", "message"),
-    [
-        ({}, "name", "is required"),
-        ({"name": ""}, "name", "at least 1 characters"),
-        ({"name": "toolong"}, "name", "at most 5 characters"),
-        ({"name": "x", "size": 0}, "size", "at least 1"),
-        ({"name": "x", "size": "3"}, "size", "must be an integer or null"),
-        ({"name": "x", "kind": "c"}, "kind", "one of a, b"),
-        ({"name": "x", "tags": {}}, "tags.x", "is required"),
-        ({"name": "x", "tags": {"x": float("inf")}}, "tags.x", "must be a number"),
-        ({"name": "x", "tags": {"x": True}}, "tags.x", "must be a number"),
-        ([], "body", "must be an object"),
-    ],
-)
-def test_check_body_names_the_field_at_fault(body, field, message):
-    with pytest.raises(HttpError) as caught:
-        check_body(body, ITEM)
-    assert caught.value.status == 422
-    assert caught.value.extra == {"field": field} and message in caught.value.message
-
-
-def test_check_body_accepts_what_the_schema_allows():
+def test_check_body_is_a_422_naming_the_place():
+    for body, message in (
+        ({}, "body.name is missing"),
+        ({"name": "toolong"}, "body.name is longer than 5 characters"),
+        ({"name": "x", "tags": {}}, "body.tags.x is missing"),
+        ([], "body should be object"),
+    ):
+        with pytest.raises(HttpError) as caught:
+            check_body(body, ITEM)
+        assert caught.value.status == 422 and caught.value.message.startswith(message)
     check_body({"name": "x", "size": None, "kind": "a", "tags": {"x": 10**30}, "more": 1}, ITEM)

@@ -245,7 +245,7 @@ class KnowledgeApi:
         body = self._body(request, SEARCH_BODY)
         query = Cleaning().text(body["query"])
         if not query.strip():
-            raise HttpError(422, "query must not be empty or only whitespace", field="query")
+            raise HttpError(422, "body.query must not be empty or only whitespace")
         embedder = self.service.embedder
         with self.service.database() as db:
             rows = indexing.search(
@@ -284,11 +284,11 @@ class KnowledgeApi:
         cleaning = Cleaning()
         content = cleaning.text(body["content"])
         if not content.strip():
-            raise HttpError(422, "content must not be empty or only whitespace", field="content")
+            raise HttpError(422, "body.content must not be empty or only whitespace")
         try:
             metadata = cleaning.json(body.get("metadata") or {})
         except CleaningError as exc:
-            raise HttpError(422, f"metadata {exc}", field="metadata") from None
+            raise HttpError(422, f"body.metadata {exc}") from None
         url = body.get("url") if key.source_type == "link" else None
         source = Source(
             chatbot_id=body["chatbot_id"],

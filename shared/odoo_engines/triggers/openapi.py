@@ -8,19 +8,19 @@ their schemas and writes the OpenAPI 3.1 document.
     mount(router, ItemsApi())                       # every @route method on the router
     openapi_document(ItemsApi, title="Items", ...)  # the same routes, documented
 
-Bodies are checked with `check_body(value, schema)` against a small JSON Schema subset
-(type, enum, required, properties, minimum/maximum, minLength/maxLength): what fails
-is a 422 naming the field.
+Bodies are checked with `check_body(value, schema)`: what does not fit is a 422 naming
+the place (`body.chatbot_id should be integer, got string`).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import PermanentError
+from ..llm.schema import validate
 from .http import HttpError, Router
 
 # werkzeug rule arguments: `<name>`, `<int:name>`, `<int(min=1, max=9):name>`
@@ -30,7 +30,7 @@ _STANDARD_ERRORS = {
     401: "Missing or wrong API key",
     404: "No such route, or an id in the path that is not a positive integer",
     413: "The body is larger than the configured limit",
-    422: "The body does not match the schema; `field` names the culprit",
+    422: "The body does not fit the schema; the error names the place",
     503: "A dependency (database, embedding provider) is unavailable: retry later",
 }
 
@@ -135,7 +135,6 @@ _ERROR_SCHEMA = {
         "error": {"type": "string", "description": "What went wrong, safe to show"},
         "status": {"type": "integer"},
         "trace_id": {"type": "string", "description": "Finds the request in the logs"},
-        "field": {"type": "string", "description": "The body field at fault (422)"},
     },
 }
 
@@ -151,52 +150,10 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     return _ARGUMENT.sub(lambda m: "{" + m.group(3) + "}", rule), parameters
 
 
-# -- checking a body against its schema ---------------------------------------------------
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: _TYPES["integer"](v) or (isinstance(v, float) and math.isfinite(v)),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
-
-
-def check_body(value: Any, schema: dict[str, Any], where: str = "body") -> None:
-    """422 (naming the field) unless `value` matches `schema`."""
-    kinds = schema.get("type")
-    if kinds is not None:
-        kinds = [kinds] if isinstance(kinds, str) else kinds
-        if not any(_TYPES[kind](value) for kind in kinds):
-            _invalid(where, f"must be {' or '.join(_article(k) for k in kinds)}")
-    if "enum" in schema and value not in schema["enum"]:
-        _invalid(where, f"must be one of {', '.join(map(str, schema['enum']))}")
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            _invalid(where, f"must hold at least {schema['minLength']} characters")
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            _invalid(where, f"must hold at most {schema['maxLength']} characters")
-    if _TYPES["integer"](value):
-        if "minimum" in schema and value < schema["minimum"]:
-            _invalid(where, f"must be at least {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            _invalid(where, f"must be at most {schema['maximum']}")
-    if isinstance(value, dict):
-        for name in schema.get("required", ()):
-            if name not in value:
-                _invalid(name if where == "body" else f"{where}.{name}", "is required")
-        for name, sub in schema.get("properties", {}).items():
-            if name in value:
-                check_body(value[name], sub, name if where == "body" else f"{where}.{name}")
-
-
-_ARTICLES = {"object": "an object", "array": "an array", "integer": "an integer", "null": "null"}
-
-
-def _article(kind: str) -> str:
-    return _ARTICLES.get(kind, f"a {kind}")
-
-
-def _invalid(where: str, problem: str) -> None:
-    raise HttpError(422, f"{where} {problem}", field=where)
+def check_body(value: Any, schema: dict[str, Any]) -> None:
+    """422 naming the first place where `value` does not fit `schema` (the JSON Schema
+    subset of `llm.schema`, shared with the text generators' answers)."""
+    try:
+        validate(value, schema, "body")
+    except PermanentError as exc:
+        raise HttpError(422, str(exc)) from None
