@@ -26,13 +26,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402 - after the thread pinning
 
+from odoo_engines.logging import configure_logging  # noqa: E402
+
+configure_logging("WARNING", "console")  # before the modules below bind their loggers
+
 from odoo_engines.config import load_settings  # noqa: E402
 from odoo_engines.db import connect  # noqa: E402
 from odoo_engines.embeddings import get_embedder  # noqa: E402
 from odoo_engines.knowledge import indexing, store  # noqa: E402
 from odoo_engines.knowledge.indexing import Source  # noqa: E402
 from odoo_engines.knowledge.store import SourceKey  # noqa: E402
-from odoo_engines.logging import configure_logging  # noqa: E402
 
 WORDS = ["pedido", "envío", "cliente", "producto", "garantía", "devolución", "plazo",
          "tienda", "almacén", "transporte", "cuidado", "limpieza", "madera", "tela", "agua",
@@ -182,9 +185,12 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
-    configure_logging("WARNING", "console")
     with tempfile.TemporaryDirectory(prefix="bench-knowledge-") as folder:
-        env = {"EMBEDDED_PG_DIR": folder, "EMBEDDING_PROVIDER": "local", "LOG_LEVEL": "warning"}
+        env = {
+            "EMBEDDED_PG_DIR": folder,
+            "EMBEDDING_PROVIDER": "local",
+            "DB_TIMEOUT": "100",  # statements may run 12 times that: the index build is long
+        }
         settings = load_settings(env)
         db = connect(settings)
         embedder = get_embedder(settings)

@@ -39,11 +39,7 @@ class Chunk:
     text: str
     start: int  # character offsets in the cleaned source text
     end: int
-
-    @property
-    def hash(self) -> str:
-        """SHA-256 of the text: an unchanged chunk keeps its stored vector."""
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+    hash: str  # SHA-256 of the text: an unchanged chunk keeps its stored vector
 
 
 @dataclass(frozen=True)
@@ -79,7 +75,8 @@ def chunk_text(text: str, size: int = 1000, overlap: int = 200, max_chunks: int 
         if piece:
             total += 1
             if len(chunks) < max_chunks:
-                chunks.append(Chunk(len(chunks), piece, start, end))
+                digest = hashlib.sha256(piece.encode("utf-8", "surrogatepass")).hexdigest()
+                chunks.append(Chunk(len(chunks), piece, start, end, digest))
         if end >= n:
             break
         start = _next_start(text, start, end, overlap)

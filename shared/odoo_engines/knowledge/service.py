@@ -58,6 +58,7 @@ class KnowledgeService:
                 raise
 
     def close(self) -> None:
+        """Close the connection, if one is open."""
         with self._lock:
             if self._db is not None:
                 self._db.close()

@@ -20,6 +20,10 @@ CREATE TABLE chunk_embeddings (
     -- an Odoo record id names one source, whichever chatbot it belongs to today
     UNIQUE (source_type, source_id, chunk_index)
 );
+-- Vectors inline, not TOASTed: a chatbot small enough for the planner to sort its rows
+-- exactly reads them 2 to 3 times faster (measured: tests/bench/knowledge.py). A row
+-- still fits a page up to 2,000 dimensions, which is also HNSW's limit.
+ALTER TABLE chunk_embeddings ALTER COLUMN embedding SET STORAGE PLAIN;
 CREATE INDEX chunk_embeddings_chatbot ON chunk_embeddings (chatbot_id, source_type, source_id);
 -- Nearest chunks by cosine distance (`embedding <=> query`).
 CREATE INDEX chunk_embeddings_hnsw ON chunk_embeddings USING hnsw (embedding vector_cosine_ops);
