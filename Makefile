@@ -5,6 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := .data/.system-packages
+# checkov pins old dependencies (packaging, openai<1): it gets a virtualenv of its own.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+BROWSER_STAMP := .data/.browser-packages
+# The browser tests drive Debian's Chromium: Playwright cannot download its own here.
+BROWSER_PACKAGES := chromium fonts-liberation
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # One BLAS/OpenMP thread: on this 2-core machine more threads were many times slower.
 export OMP_NUM_THREADS := 1
@@ -12,9 +20,9 @@ export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install browser lint bench clean package
 
-install: $(STAMP)
+install: $(STAMP) $(CHECKOV_STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -24,15 +32,38 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(CHECKOV_STAMP):
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $(CHECKOV_STAMP)
+
+# apt-get only when something is missing; the stamp keeps later runs from asking dpkg.
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP):
+	@if command -v chromium >/dev/null && dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+		echo "chromium is installed"; \
+	else \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
+	fi
+	@mkdir -p $(dir $@) && touch $@
+
 demo: $(STAMP)
 	$(BIN)/odoo-engines demo
 
-test: $(STAMP)
+test: $(STAMP) $(CHECKOV_STAMP) $(BROWSER_STAMP)
 	$(BIN)/ruff check shared tests functions
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared tests functions
 
+# The functions' archives that Terraform uploads (terraform/build/<name>.zip).
+package: $(STAMP)
+	$(BIN)/odoo-engines package --out terraform/build
+
 clean:
-	rm -rf $(VENV) .data .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .data .pytest_cache terraform/build

@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 import click
 
-from .cli import App
+from .app import App
 from .knowledge.cli import demo as knowledge_demo
+from .orders.demo import step_orders
 
 
 def step_database(app: App) -> None:
@@ -23,6 +24,29 @@ def step_database(app: App) -> None:
         f"PostgreSQL {version} ({app.settings.database.mode}) with pgvector {vector}; "
         f"{applied} migrations applied"
     )
+
+
+def step_odoo(app: App) -> None:
+    """The sandbox Odoo answering, a few products read through our client."""
+    client = app.odoo()
+    info = client.check()
+    click.echo(
+        f"Odoo {info['version']} at {info['url']} (database {info['db']}, "
+        f"{info['protocol']}), logged in as {info['user']} (uid {info['uid']})"
+    )
+    products = client.search_read(
+        "product.product",
+        [["sale_ok", "=", True]],
+        ["name", "default_code", "lst_price"],
+        order="id asc",
+        limit=5,
+    )
+    for product in products:
+        click.echo(
+            f"  {product.get('default_code') or '-':<14} {product['name'][:40]:<40} "
+            f"{product['lst_price']:>12,.2f}"
+        )
+    click.echo(f"{client.calls} HTTP calls to Odoo")
 
 
 def step_ai_providers(app: App) -> None:
@@ -59,10 +83,79 @@ def step_ai_providers(app: App) -> None:
     )
 
 
+def step_enrichment(app: App) -> None:
+    """The `enrich` function over HTTP: a product described by the LLM, sold below the
+    low-stock threshold, and the alert that sale raised."""
+    import time
+
+    import functions_framework
+
+    from .sandbox.scheduler import get_function
+
+    spec = get_function("enrich")
+    client = functions_framework.create_app(
+        spec.entry_point, str(spec.folder / "main.py"), "http"
+    ).test_client()
+    headers = {"X-Enrich-API-Key": app.settings.enrichment.api_key or ""}
+    body = {"name": "Laptop Dell Latitude", "keywords": ["laptop", "dell", "intel"], "stock": 12}
+    started = time.perf_counter()
+    created = client.post("/products", json=body, headers=headers)
+    if created.status_code != 201:
+        click.echo(f"POST /products → {created.status_code}: {created.json['error']}")
+        return
+    product = created.json
+    click.echo(
+        f"POST /products {body['name']!r} → 201 in {time.perf_counter() - started:.1f} s "
+        f"({product['ai']['provider']} {product['ai']['model']})"
+    )
+    click.echo(f"  description: {product['description']}")
+    click.echo(
+        f"  category: {product['suggested_category']} (confidence "
+        f"{product['category_confidence']:.2f}, {product['review_status']})"
+    )
+    sold = client.post(f"/products/{product['id']}/sell", json={"quantity": 5}, headers=headers)
+    click.echo(
+        f"POST /products/{product['id']}/sell {{quantity: 5}} → stock {sold.json['updated_stock']}"
+    )
+    alert = sold.json["alert"]
+    if alert:
+        click.echo(f"  alert: {alert['alert_message']}")
+    alerts = client.get("/alerts?status=open", headers=headers).json
+    health = client.get("/health").json
+    click.echo(
+        f"GET /alerts?status=open → {alerts['total']} open alert(s); "
+        f"GET /health → {health['status']}"
+    )
+
+
+def step_products(app: App) -> None:
+    """Sync the sandbox's catalogue, embed it, search it by meaning; a second run is free."""
+    from .embeddings import get_embedder
+    from .products.runner import sync_products
+    from .products.search import search_products
+
+    for label in ("first sync", "second sync"):
+        r = sync_products(app.settings)
+        click.echo(
+            f"{label}: {r.products_processed} products read, {r.products_inserted} new, "
+            f"{r.products_updated} updated, {r.embeddings_generated} embedded in "
+            f"{r.embedding_calls} call(s), {r.odoo_calls} Odoo calls, {r.duration_seconds:.1f} s"
+        )
+    embedder = get_embedder(app.settings)
+    for query in ("aceite de coco orgánico", "algo para hidratar la piel seca"):
+        hits = search_products(app.db(), embedder, query, limit=3)
+        found = "; ".join(f"{h.name} ({h.similarity:.2f})" for h in hits)
+        click.echo(f"search {query!r}: {found}")
+
+
 STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
+    ("Odoo", step_odoo),
     ("AI providers", step_ai_providers),
     ("Knowledge: chatbot documents embedded and searched", knowledge_demo),
+    ("Products: catalogue sync, embeddings, semantic search", step_products),
+    ("Order poller: two tenants' orders → signed webhooks", step_orders),
+    ("Enrichment: AI product, sale, low-stock alert", step_enrichment),
 ]
 
 

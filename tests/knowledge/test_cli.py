@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from odoo_engines.cli import App, cli, main
+from odoo_engines.app import App
+from odoo_engines.cli import cli, main
 from odoo_engines.knowledge.cli import demo
 from odoo_engines.knowledge.samples import PRODUCT_CARE
 

@@ -6,7 +6,7 @@ import textwrap
 
 import click
 
-from ..cli import App, pass_app
+from ..app import App, pass_app
 from .store import MAX_K, SOURCE_TYPES
 
 # The embedder (and the OpenAI SDK behind it) is imported when a command runs, not when
