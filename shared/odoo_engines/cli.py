@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 # -- engines attach their commands last ------------------------------------------------
 from .consoles.cli import panel, tui  # noqa: E402
 from .enrichment.cli import enrich_command  # noqa: E402
+from .knowledge.cli import knowledge  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402
 from .orders.cli import poll, retries, tenants  # noqa: E402
 from .products.cli import products_group, search_command, sync_products_command  # noqa: E402
@@ -191,6 +192,7 @@ cli.add_command(tenants)
 cli.add_command(poll)
 cli.add_command(retries)
 cli.add_command(enrich_command)
+cli.add_command(knowledge)
 sync.add_command(sync_products_command)
 cli.add_command(search_command)
 cli.add_command(products_group)

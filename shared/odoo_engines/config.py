@@ -139,6 +139,18 @@ class OrdersSettings:
 
 
 @dataclass(frozen=True)
+class KnowledgeSettings:
+    """The `embed-document` function: its API key, chunking, request limit and search."""
+
+    api_key: str | None = field(default=None, repr=False)
+    chunk_size: int = 1000  # characters, as the seed's chatbot sync flow
+    chunk_overlap: int = 200
+    max_chunks: int = 100  # per source; what lies past it is reported, not embedded
+    max_body_bytes: int = 10 * 1024 * 1024
+    ef_search: int = 100  # HNSW candidate list: recall against latency
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings of one process."""
 
@@ -152,6 +164,7 @@ class Settings:
     odoo: OdooSettings = field(default_factory=OdooSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     openai: OpenAISettings = field(default_factory=OpenAISettings)
+    knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
     orders: OrdersSettings = field(default_factory=OrdersSettings)
     enrichment: EnrichmentSettings = field(default_factory=EnrichmentSettings)
     force_full_sync: bool = False
@@ -317,6 +330,27 @@ def _odoo(e: _Env, environment: str) -> OdooSettings:
     )
 
 
+def _knowledge(e: _Env) -> KnowledgeSettings:
+    size = e.int("KNOWLEDGE_CHUNK_SIZE", 1000, minimum=100)
+    overlap = e.int("KNOWLEDGE_CHUNK_OVERLAP", 200, minimum=0)
+    if overlap * 2 >= size:  # more would put each character in three chunks or more
+        raise ConfigError(
+            f"KNOWLEDGE_CHUNK_OVERLAP must be less than half of KNOWLEDGE_CHUNK_SIZE ({size}), "
+            f"got {overlap}"
+        )
+    ef_search = e.int("KNOWLEDGE_EF_SEARCH", 100, minimum=1)
+    if ef_search > 1000:  # pgvector's upper bound for hnsw.ef_search
+        raise ConfigError(f"KNOWLEDGE_EF_SEARCH must be at most 1000, got {ef_search}")
+    return KnowledgeSettings(
+        api_key=e.str("INTERNAL_API_KEY"),
+        chunk_size=size,
+        chunk_overlap=overlap,
+        max_chunks=e.int("KNOWLEDGE_MAX_CHUNKS", 100, minimum=1),
+        max_body_bytes=e.int("KNOWLEDGE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
+        ef_search=ef_search,
+    )
+
+
 def _orders(e: _Env) -> OrdersSettings:
     jitter = e.float("ORDERS_RETRY_JITTER", 0.1)
     if jitter > 1:
@@ -406,6 +440,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             timeout=e.float("OPENAI_TIMEOUT", 30.0, minimum=0.1),
             max_retries=e.int("OPENAI_MAX_RETRIES", 2, minimum=0),
         ),
+        knowledge=_knowledge(e),
         orders=_orders(e),
         enrichment=_enrichment(e),
         force_full_sync=e.bool("FORCE_FULL_SYNC"),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import click
 
 from .app import App
+from .knowledge.cli import demo as knowledge_demo
 from .orders.demo import step_orders
 
 
@@ -151,6 +152,7 @@ STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
     ("Odoo", step_odoo),
     ("AI providers", step_ai_providers),
+    ("Knowledge: chatbot documents embedded and searched", knowledge_demo),
     ("Products: catalogue sync, embeddings, semantic search", step_products),
     ("Order poller: two tenants' orders → signed webhooks", step_orders),
     ("Enrichment: AI product, sale, low-stock alert", step_enrichment),

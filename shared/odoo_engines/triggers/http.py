@@ -70,6 +70,10 @@ def json_body(request: Request, max_bytes: int = DEFAULT_MAX_BODY, required: boo
         raise HttpError(400, "request body is not valid UTF-8") from None
     except json.JSONDecodeError as exc:
         raise HttpError(400, f"malformed JSON: {exc.msg} at position {exc.pos}") from None
+    except RecursionError:
+        raise HttpError(400, "JSON nests too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise HttpError(400, f"JSON holds a value that cannot be read: {exc}") from None
 
 
 def require_api_key(request: Request, header: str, expected: str | None) -> None:

@@ -1,0 +1,159 @@
+"""HTTP routes described once: the same table routes requests, checks JSON bodies against
+their schemas and writes the OpenAPI 3.1 document.
+
+    class ItemsApi:
+        @route("POST", "/items/<int(min=1):item_id>", summary="Store an item", body=ITEM)
+        def post_item(self, request, item_id): ...
+
+    mount(router, ItemsApi())                       # every @route method on the router
+    openapi_document(ItemsApi, title="Items", ...)  # the same routes, documented
+
+Bodies are checked with `check_body(value, schema)`: what does not fit is a 422 naming
+the place (`body.chatbot_id should be integer, got string`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import PermanentError
+from ..llm.schema import validate
+from .http import HttpError, Router
+
+# werkzeug rule arguments: `<name>`, `<int:name>`, `<int(min=1, max=9):name>`
+_ARGUMENT = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
+_STANDARD_ERRORS = {
+    400: "The body is not JSON, or a value is not allowed",
+    401: "Missing or wrong API key",
+    404: "No such route, or an id in the path that is not a positive integer",
+    413: "The body is larger than the configured limit",
+    422: "The body does not fit the schema; the error names the place",
+    503: "A dependency (database, embedding provider) is unavailable: retry later",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One HTTP route: method, werkzeug path, what it does, its body and answer schemas."""
+
+    method: str
+    path: str
+    summary: str
+    description: str = ""
+    body: dict | None = None
+    answer: dict | None = None
+    errors: tuple[int, ...] = ()
+    public: bool = False  # no API key needed
+    view: str = ""
+
+
+def route(method: str, path: str, **doc: Any) -> Callable[[Callable], Callable]:
+    """Mark a method of an API class as the view of `method path` (documented by `doc`)."""
+
+    def mark(view: Callable) -> Callable:
+        view.route = Route(method.upper(), path, view=view.__name__, **doc)
+        return view
+
+    return mark
+
+
+def routes_of(api: type | object) -> Iterator[Route]:
+    """The routes an API class (or instance) declares, in the order they are written."""
+    cls = api if isinstance(api, type) else type(api)
+    for member in vars(cls).values():
+        if isinstance(getattr(member, "route", None), Route):
+            yield member.route
+
+
+def mount(router: Router, api: object) -> None:
+    """Register every `@route` method of `api` on `router`."""
+    for spec in routes_of(api):
+        router.route(spec.path, methods=(spec.method,))(getattr(api, spec.view))
+
+
+def openapi_document(
+    api: type | object, *, title: str, version: str, description: str, key_header: str
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every route of `api`."""
+    paths: dict[str, dict[str, Any]] = {}
+    for spec in routes_of(api):
+        path, parameters = _openapi_path(spec.path)
+        operation: dict[str, Any] = {"operationId": spec.view, "summary": spec.summary}
+        if spec.description:
+            operation["description"] = spec.description
+        if parameters:
+            operation["parameters"] = parameters
+        statuses = set(spec.errors)
+        if spec.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": spec.body}},
+            }
+            statuses |= {400, 413, 422}
+        if parameters:
+            statuses.add(404)
+        if not spec.public:
+            statuses.add(401)
+        operation["security"] = [] if spec.public else [{"apiKey": []}]
+        operation["responses"] = {
+            "200": {
+                "description": "Success",
+                "content": {"application/json": {"schema": spec.answer or {"type": "object"}}},
+            },
+            **{
+                str(status): {"$ref": f"#/components/responses/E{status}"}
+                for status in sorted(statuses)
+            },
+        }
+        paths.setdefault(path, {})[spec.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version, "description": description},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": key_header}},
+            "schemas": {"Error": _ERROR_SCHEMA},
+            "responses": {
+                f"E{status}": {
+                    "description": text,
+                    "content": {"application/json": {"schema": _ERROR_REF}},
+                }
+                for status, text in _STANDARD_ERRORS.items()
+            },
+        },
+    }
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "status", "trace_id"],
+    "properties": {
+        "error": {"type": "string", "description": "What went wrong, safe to show"},
+        "status": {"type": "integer"},
+        "trace_id": {"type": "string", "description": "Finds the request in the logs"},
+    },
+}
+
+
+def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    parameters = []
+    for converter, arguments, name in _ARGUMENT.findall(rule):
+        schema: dict[str, Any] = {"type": "integer" if converter == "int" else "string"}
+        for item in filter(None, (a.strip() for a in arguments.split(","))):
+            key, _, value = item.partition("=")
+            schema[{"min": "minimum", "max": "maximum"}[key.strip()]] = int(value)
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return _ARGUMENT.sub(lambda m: "{" + m.group(3) + "}", rule), parameters
+
+
+def check_body(value: Any, schema: dict[str, Any]) -> None:
+    """422 naming the first place where `value` does not fit `schema` (the JSON Schema
+    subset of `llm.schema`, shared with the text generators' answers)."""
+    try:
+        validate(value, schema, "body")
+    except PermanentError as exc:
+        raise HttpError(422, str(exc)) from None
