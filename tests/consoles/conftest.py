@@ -14,6 +14,8 @@ from werkzeug.serving import make_server
 
 from odoo_engines.config import load_settings
 from odoo_engines.consoles.tui.backend import OrdersBackend
+from odoo_engines.products.runner import sync_products
+from odoo_engines.pubsub import LocalPublisher
 
 API_KEY = "odoo-api-key-3f9a1c"
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -121,3 +123,14 @@ def serve_enrich(base_env, monkeypatch):
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def synced_catalogue(base_env, odoo_env, db):
+    """The sandbox Odoo's catalogue synced and embedded into this test's database; its
+    active products whose SKU is theirs alone (the demo company repeats one)."""
+    sync_products(load_settings({**base_env, **odoo_env}), publisher=LocalPublisher())
+    return db.rows(
+        "SELECT odoo_id, sku, name, category_name FROM products WHERE is_active AND sku IN"
+        " (SELECT sku FROM products GROUP BY sku HAVING count(*) = 1) ORDER BY odoo_id"
+    )

@@ -159,3 +159,23 @@ def test_the_page_asks_for_the_api_key_when_the_function_has_one(serve_enrich, p
     page.click("#key-form button")
     expect(page.locator("#key-form")).to_be_hidden()
     expect(page.locator("#products-state")).to_have_text(re.compile("No products yet"))
+
+
+def test_searching_the_catalogue_shows_the_nearest_products(serve_enrich, page, synced_catalogue):
+    product = next(p for p in synced_catalogue if p["name"].lower().startswith("aceite"))
+    page.goto(serve_enrich() + "/")
+    page.fill("#search-q", f"quiero comprar {product['name'].lower()}")
+    page.press("#search-q", "Enter")
+    rows = page.locator("#search-results tbody tr")
+    expect(rows).to_have_count(10)
+    found = rows.filter(has_text=product["sku"])
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text(product["name"])
+    expect(found).to_contain_text(re.compile(r"\d+% similar"))
+    _shot(page, "panel-search.png")
+
+    page.fill("#search-q", product["sku"])
+    page.press("#search-q", "Enter")
+    first = rows.first
+    expect(first).to_contain_text("exact sku")
+    expect(first.locator("td").nth(0)).to_have_text(product["sku"])

@@ -7,8 +7,6 @@ for the receiving app). The new tenant's id is the last line of `tenants add`.
 from __future__ import annotations
 
 import json
-import time
-import uuid
 
 import click
 
@@ -16,13 +14,13 @@ from ..app import App, pass_app
 from ..errors import EngineError, PermanentError
 from ..pubsub import get_publisher
 from . import outbox
-from .payload import Source, encode, ping_payload
-from .poll import odoo_client, poll_tenant, recent_cycles
-from .retry import retry_now, sender_for
+from .poll import poll_tenant, recent_cycles
+from .retry import retry_now
 from .scheduler_jobs import get_scheduler, job_id
 from .secret_store import get_secret_store
 from .signing import new_webhook_secret, poll_token
-from .tenants import Tenant, TenantAdmin, credentials, get_tenant, list_tenants
+from .tenant_check import check_tenant
+from .tenants import Tenant, TenantAdmin, get_tenant, list_tenants
 
 STATUSES = ("PENDING", "SUCCESS", "FAILED", "DISCARDED")
 
@@ -230,39 +228,11 @@ def tenants_delete(app: App, tenant_id: str) -> None:
 @pass_app
 def tenants_test(app: App, tenant_id: str) -> None:
     """Log in to the tenant's Odoo and send a `ping` event to its webhook."""
-    from ..odoo import OdooError
-
     admin = _admin(app)
-    t = get_tenant(admin.db, tenant_id)
-    creds = credentials(t, admin.store)
-    failed = False
-    try:
-        client = odoo_client(app.settings, t, creds.odoo_api_key)
-        try:
-            info = client.check()
-        finally:
-            client.close()
-        click.echo(f"odoo: ok, Odoo {info['version']} over {info['protocol']}, uid {info['uid']}")
-    except OdooError as exc:
-        failed = True
-        click.echo(f"odoo: FAILED: {exc}")
-    body = encode(ping_payload(Source(t.id, t.store_id, t.client_id, t.odoo_db)))
-    started = time.monotonic()
-    with sender_for(app.settings) as sender:
-        from .delivery import Delivery
-
-        outcome = sender.send(
-            Delivery(
-                t.id, t.webhook_url, creds.webhook_secret, f"msg_ping_{uuid.uuid4().hex}", body
-            )
-        )
-    elapsed = int((time.monotonic() - started) * 1000)
-    if outcome.ok:
-        click.echo(f"webhook: ok, HTTP {outcome.status} in {elapsed} ms")
-    else:
-        failed = True
-        click.echo(f"webhook: FAILED: {outcome.error}")
-    if failed:
+    checks = check_tenant(app.settings, get_tenant(admin.db, tenant_id), admin.store)
+    for check in checks:
+        click.echo(f"{check.name}: {'ok, ' if check.ok else 'FAILED: '}{check.detail}")
+    if not all(check.ok for check in checks):
         raise click.exceptions.Exit(1)
 
 

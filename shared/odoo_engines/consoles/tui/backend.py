@@ -9,24 +9,22 @@ transaction) get a connection of their own.
 from __future__ import annotations
 
 import threading
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ...checks import Check
 from ...config import Settings
 from ...db import Database, connect
 from ...orders import outbox
-from ...orders.delivery import Delivery
-from ...orders.payload import Source, encode, ping_payload
-from ...orders.poll import CycleResult, odoo_client, poll_tenant
-from ...orders.retry import retry_now, sender_for
+from ...orders.poll import CycleResult, poll_tenant
+from ...orders.retry import retry_now
 from ...orders.scheduler_jobs import Job, get_scheduler
 from ...orders.secret_store import SecretStore, get_secret_store
 from ...orders.signing import new_webhook_secret
-from ...orders.tenants import Tenant, TenantAdmin, credentials, get_tenant, list_tenants
+from ...orders.tenant_check import check_tenant
+from ...orders.tenants import Tenant, TenantAdmin, get_tenant, list_tenants
 from .. import dashboard
 
 
@@ -48,15 +46,6 @@ class Snapshot:
     activity: list[dict[str, Any]]
     pending: int
     failed: int
-
-
-@dataclass(frozen=True)
-class Check:
-    """One line of a tenant test: what was checked, whether it passed, the detail."""
-
-    name: str
-    ok: bool
-    detail: str
 
 
 class OrdersBackend:
@@ -183,50 +172,9 @@ class OrdersBackend:
 
     def test_tenant(self, tenant_id: str) -> list[Check]:
         """Log in to the tenant's Odoo, then send a signed `ping` event to its webhook."""
-        from ...odoo import OdooError
-
         with self._session() as db:
             tenant = get_tenant(db, tenant_id)
-        creds = credentials(tenant, self.store)
-        checks = []
-        try:
-            client = odoo_client(self.settings, tenant, creds.odoo_api_key)
-            try:
-                info = client.check()
-            finally:
-                client.close()
-            checks.append(
-                Check(
-                    "Odoo",
-                    True,
-                    f"Odoo {info['version']} over {info['protocol']}, uid {info['uid']}",
-                )
-            )
-        except OdooError as exc:
-            checks.append(Check("Odoo", False, str(exc)))
-        body = encode(
-            ping_payload(Source(tenant.id, tenant.store_id, tenant.client_id, tenant.odoo_db))
-        )
-        started = time.monotonic()
-        with sender_for(self.settings) as sender:
-            outcome = sender.send(
-                Delivery(
-                    tenant.id,
-                    tenant.webhook_url,
-                    creds.webhook_secret,
-                    f"msg_ping_{uuid.uuid4().hex}",
-                    body,
-                )
-            )
-        elapsed = int((time.monotonic() - started) * 1000)
-        checks.append(
-            Check(
-                "Webhook",
-                outcome.ok,
-                f"HTTP {outcome.status} in {elapsed} ms" if outcome.ok else str(outcome.error),
-            )
-        )
-        return checks
+        return check_tenant(self.settings, tenant, self.store)
 
     # -- work on a connection of its own --------------------------------------------------
     @contextmanager

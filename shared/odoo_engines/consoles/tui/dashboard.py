@@ -156,7 +156,7 @@ class DashboardScreen(Screen):
         self.notify("Testing Odoo login and webhook…")
 
         def show(checks) -> None:
-            lines = [f"{'✓' if c.ok else '✗'} {c.name}: {c.detail}" for c in checks]
+            lines = [f"{'✓' if c.ok else '✗'} {c.name.capitalize()}: {c.detail}" for c in checks]
             ok = all(c.ok for c in checks)
             self.app.push_screen(
                 MessageDialog("Test passed" if ok else "Test failed", "\n".join(lines))

@@ -12,12 +12,14 @@ as the rest of the function. Plain HTML, ES modules and CSS: no build step.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
-from ...enrichment.store import has_catalogue
+from ...embeddings import get_embedder
+from ...products.search import MAX_LIMIT, search_products
 from ...triggers import HttpError, Router
 from .. import plan
 
@@ -63,6 +65,8 @@ def _int_arg(request: Request, name: str, low: int, high: int) -> int | None:
 
 def mount_panel(app: EnrichApp, router: Router) -> None:
     """Add the panel's routes to the `enrich` function's `router`."""
+    # one embedder per instance: an OpenAI client keeps its connections between searches
+    embedder = cache(lambda: get_embedder(app.settings))
 
     def panel_page(request: Request) -> Response:
         return _file("index.html")
@@ -92,18 +96,9 @@ def mount_panel(app: EnrichApp, router: Router) -> None:
         query = (request.args.get("q") or "").strip()
         if not query:
             raise HttpError(400, "q (what to search for) is required")
-        limit = _int_arg(request, "limit", 1, 100) or SEARCH_LIMIT
-        try:
-            from ...embeddings import get_embedder
-            from ...products.search import search_products
-        except ImportError:
-            raise HttpError(501, "semantic search needs the products engine") from None
+        limit = _int_arg(request, "limit", 1, MAX_LIMIT) or SEARCH_LIMIT
         with app.database() as db:
-            if not has_catalogue(db):
-                raise HttpError(404, "no catalogue: the products engine has not synced yet")
-            hits = [
-                h.as_dict() for h in search_products(db, get_embedder(app.settings), query, limit)
-            ]
+            hits = [h.as_dict() for h in search_products(db, embedder(), query, limit)]
             enriched = dict(
                 db.fetchall(
                     "SELECT odoo_id, id FROM enriched_products WHERE odoo_id = ANY(%s::int[])",
