@@ -23,6 +23,7 @@ class App:
     def __init__(self, settings: Settings | None = None):
         self._settings = settings
         self._db = None
+        self._odoo = None
 
     @cached_property
     def settings(self) -> Settings:
@@ -36,7 +37,18 @@ class App:
             self._db = connect(self.settings)
         return self._db
 
+    def odoo(self):
+        """The Odoo client, logged in on first use (the sandbox when no URL is set)."""
+        if self._odoo is None:
+            from .odoo import connect_odoo
+
+            self._odoo = connect_odoo(self.settings.odoo)
+        return self._odoo
+
     def close(self) -> None:
+        if self._odoo is not None:
+            self._odoo.close()
+            self._odoo = None
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -177,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     return result if isinstance(result, int) else 0
 
+
+from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
+
+cli.add_command(odoo)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,8 +24,32 @@ def step_database(app: App) -> None:
     )
 
 
+def step_odoo(app: App) -> None:
+    """The sandbox Odoo answering, a few products read through our client."""
+    client = app.odoo()
+    info = client.check()
+    click.echo(
+        f"Odoo {info['version']} at {info['url']} (database {info['db']}, "
+        f"{info['protocol']}), logged in as {info['user']} (uid {info['uid']})"
+    )
+    products = client.search_read(
+        "product.product",
+        [["sale_ok", "=", True]],
+        ["name", "default_code", "lst_price"],
+        order="id asc",
+        limit=5,
+    )
+    for product in products:
+        click.echo(
+            f"  {product.get('default_code') or '-':<14} {product['name'][:40]:<40} "
+            f"{product['lst_price']:>12,.2f}"
+        )
+    click.echo(f"{client.calls} HTTP calls to Odoo")
+
+
 STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
+    ("Odoo", step_odoo),
 ]
 
 

@@ -1,0 +1,23 @@
+"""The Odoo client: JSON-RPC and JSON-2, retries, typed errors, batched reads, a keyset pager."""
+
+from .client import OdooClient
+from .connect import check_odoo, connect_odoo, sandbox_account
+from .errors import OdooAuthError, OdooError, OdooServerError, OdooUnavailable
+from .pager import Cursor, Page
+from .transport import RetryPolicy
+from .version import OdooVersion
+
+__all__ = [
+    "Cursor",
+    "OdooAuthError",
+    "OdooClient",
+    "OdooError",
+    "OdooServerError",
+    "OdooUnavailable",
+    "OdooVersion",
+    "Page",
+    "RetryPolicy",
+    "check_odoo",
+    "connect_odoo",
+    "sandbox_account",
+]

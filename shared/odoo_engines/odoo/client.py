@@ -1,0 +1,320 @@
+"""`OdooClient`: one Odoo account over JSON-RPC or JSON-2, with typed errors and helpers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ..logging import get_logger
+from .errors import OdooAuthError, OdooServerError
+from .pager import Page, keyset_pages
+from .protocols import EndpointMissing, Json2, JsonRpc
+from .transport import RetryPolicy, Transport
+from .version import OdooVersion
+
+PROTOCOLS = ("auto", "jsonrpc", "json2")
+FIELD_ATTRIBUTES = ["type", "string", "relation", "required", "readonly", "store", "selection"]
+
+log = get_logger("odoo")
+
+
+class OdooClient:
+    """A logged-in Odoo user: `execute` and helpers, one HTTP connection pool.
+
+    Nothing is sent until first use; `version` and `uid` are read once and cached.
+    `protocol="auto"` uses JSON-2 on Odoo 19+ (or when `/jsonrpc` answers 404) and
+    JSON-RPC below.
+    """
+
+    read_batch = 1000  # ids per `read` call
+
+    def __init__(
+        self,
+        url: str,
+        db: str,
+        username: str,
+        password: str,
+        protocol: str = "auto",
+        timeout: float = 30.0,
+        min_delay: float = 0.0,
+        max_retries: int = 4,
+        *,
+        page_size: int = 500,
+        overlap_seconds: int = 60,
+        retry: RetryPolicy | None = None,
+    ):
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {protocol!r}")
+        self.url = url.rstrip("/")
+        self.db = db
+        self.username = username
+        self.requested_protocol = protocol
+        self.protocol = protocol  # "jsonrpc" or "json2" once logged in
+        self.page_size = page_size
+        self.overlap_seconds = overlap_seconds
+        self.transport = Transport(
+            self.url,
+            timeout=timeout,
+            min_delay=min_delay,
+            retry=retry or RetryPolicy(max_retries=max_retries),
+        )
+        self._jsonrpc = JsonRpc(self.transport, db, password)
+        self._json2 = Json2(self.transport, db, password)
+        self._jsonrpc_gone = False
+        self._version: OdooVersion | None = None
+        self._uid: int | None = None
+        self._fields: dict[str, dict] = {}
+        self._reported_missing: set[tuple[str, str]] = set()
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return (
+            f"OdooClient(url={self.url!r}, db={self.db!r}, username={self.username!r}, "
+            f"protocol={self.protocol!r})"
+        )
+
+    def close(self) -> None:
+        self.transport.close()
+
+    @property
+    def calls(self) -> int:
+        """HTTP round trips made so far (retries included)."""
+        return self.transport.calls
+
+    @property
+    def version(self) -> OdooVersion:
+        """The server's version, read once (`common.version`)."""
+        if self._version is None:
+            try:
+                info = self._jsonrpc.version()
+            except EndpointMissing:
+                raise OdooServerError(
+                    f"{self.url} answered 404 to /jsonrpc and /web/webclient/version_info: "
+                    "is this an Odoo URL?",
+                    status=404,
+                ) from None
+            self._version = OdooVersion.parse(info)
+        return self._version
+
+    @property
+    def uid(self) -> int:
+        """The logged-in user's id; logs in on first use."""
+        with self._lock:
+            if self._uid is None:
+                self._uid = self._authenticate()
+                log.info(
+                    "odoo_login",
+                    url=self.transport.where,
+                    db=self.db,
+                    user=self.username,
+                    uid=self._uid,
+                    version=str(self.version),
+                    protocol=self.protocol,
+                )
+            return self._uid
+
+    def login(self) -> OdooClient:
+        """Read the version and log in now (instead of on first call)."""
+        _ = self.uid
+        return self
+
+    def check(self) -> dict:
+        """Log in and return what a connection test shows: URL, db, version, protocol, uid."""
+        uid = self.uid
+        return {
+            "url": self.transport.where,
+            "db": self.db,
+            "user": self.username,
+            "uid": uid,
+            "version": str(self.version),
+            "protocol": self.protocol,
+        }
+
+    def _rejected(self) -> OdooAuthError:
+        return OdooAuthError(
+            f"Odoo rejected the login for user {self.username} on database {self.db}"
+        )
+
+    def _wants_json2(self) -> bool:
+        if self.requested_protocol == "auto":
+            return self._jsonrpc_gone or self.version.has_json2
+        return self.requested_protocol == "json2"
+
+    def _authenticate(self) -> int:
+        if self._wants_json2():
+            try:
+                uid = self._json2.uid()
+                self.protocol = "json2"
+                return uid
+            except OdooAuthError:
+                if self.requested_protocol == "json2" or self._jsonrpc_gone:
+                    raise self._rejected() from None
+                # JSON-2 takes API keys only; a password still works over JSON-RPC.
+                log.info("odoo_json2_refused_key", db=self.db, user=self.username)
+        try:
+            uid = self._jsonrpc.authenticate(self.username)
+        except EndpointMissing:
+            if self.requested_protocol != "auto":
+                raise
+            self._jsonrpc_gone = True
+            return self._authenticate()
+        if not uid:
+            raise self._rejected()
+        self.protocol = "jsonrpc"
+        return int(uid)
+
+    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Call `model.method(*args, **kwargs)` like execute_kw; typed errors.
+
+        On a refused key it logs in once more and retries once (a rotated session or
+        uid), then raises `OdooAuthError`.
+        """
+        retried = False
+        while True:
+            uid = self.uid
+            try:
+                if self.protocol == "json2":
+                    return self._json2.execute(model, method, args, kwargs)
+                return self._jsonrpc.execute_kw(uid, model, method, args, kwargs)
+            except EndpointMissing:
+                if retried or self.requested_protocol != "auto":
+                    raise
+                self._jsonrpc_gone = True  # the RPC services were switched off: use JSON-2
+            except OdooAuthError:
+                if retried:
+                    raise
+                log.warning("odoo_access_denied_relogin", model=model, method=method)
+            retried = True
+            with self._lock:
+                self._uid = None
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def fields(self, model: str) -> dict[str, dict]:
+        """`fields_get` of `model` (type, string, relation, …), read once per model."""
+        if model not in self._fields:
+            self._fields[model] = self.execute(model, "fields_get", attributes=FIELD_ATTRIBUTES)
+        return self._fields[model]
+
+    def existing_fields(self, model: str, wanted: Sequence[str]) -> list[str]:
+        """`wanted` without the fields this Odoo version lacks (e.g. `mobile` on 19)."""
+        known = self.fields(model)
+        kept = [name for name in wanted if name in known or name == "id"]
+        missing = [name for name in wanted if name not in known and name != "id"]
+        new = [name for name in missing if (model, name) not in self._reported_missing]
+        if new:
+            self._reported_missing.update((model, name) for name in new)
+            log.debug("odoo_fields_missing", model=model, fields=new, version=str(self.version))
+        # An empty list would make Odoo return every field.
+        return kept or ["id"]
+
+    def _fields_arg(self, model: str, fields: Sequence[str] | None) -> list[str] | None:
+        return self.existing_fields(model, fields) if fields else None
+
+    def search_read(
+        self,
+        model: str,
+        domain: list,
+        fields: Sequence[str] | None,
+        order: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        context: dict | None = None,
+    ) -> list[dict]:
+        """`search_read` asking only for fields that exist in this version."""
+        kwargs: dict[str, Any] = {"fields": self._fields_arg(model, fields)}
+        if order:
+            kwargs["order"] = order
+        if limit:
+            kwargs["limit"] = limit
+        if offset:
+            kwargs["offset"] = offset
+        if context:
+            kwargs["context"] = context
+        return self.execute(model, "search_read", domain, **kwargs)
+
+    def search(
+        self,
+        model: str,
+        domain: list,
+        order: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        context: dict | None = None,
+    ) -> list[int]:
+        """Ids matching `domain`."""
+        kwargs: dict[str, Any] = {}
+        if order:
+            kwargs["order"] = order
+        if limit:
+            kwargs["limit"] = limit
+        if offset:
+            kwargs["offset"] = offset
+        if context:
+            kwargs["context"] = context
+        return self.execute(model, "search", domain, **kwargs)
+
+    def search_count(self, model: str, domain: list, context: dict | None = None) -> int:
+        """How many records match `domain`."""
+        kwargs = {"context": context} if context else {}
+        return self.execute(model, "search_count", domain, **kwargs)
+
+    def read(
+        self,
+        model: str,
+        ids: Sequence[int],
+        fields: Sequence[str] | None,
+        context: dict | None = None,
+    ) -> list[dict]:
+        """Records by id, `read_batch` ids per call, in the order of `ids` (each id once).
+
+        Ids that do not exist are left out, as Odoo does.
+        """
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return []
+        kwargs: dict[str, Any] = {"fields": self._fields_arg(model, fields)}
+        if context:
+            kwargs["context"] = context
+        found: dict[int, dict] = {}
+        for start in range(0, len(unique), self.read_batch):
+            chunk = unique[start : start + self.read_batch]
+            for record in self.execute(model, "read", chunk, **kwargs):
+                found[record["id"]] = record
+        return [found[i] for i in unique if i in found]
+
+    def pages(
+        self,
+        model: str,
+        domain: list,
+        fields: Sequence[str],
+        cursor: dict | None = None,
+        page_size: int | None = None,
+        context: dict | None = None,
+        *,
+        include_archived: bool = False,
+        overlap_seconds: int | None = None,
+    ) -> Iterator[Page]:
+        """Records changed since `cursor`, page by page over (write_date, id); see `pager`.
+
+        Each `Page` carries the cursor to save after storing its records. A run that
+        resumes from a cursor re-reads `overlap_seconds` (default: the client's) behind it.
+        """
+        wanted = list(dict.fromkeys([*fields, "write_date"]))
+        context = dict(context or {})
+        if include_archived:
+            context["active_test"] = False
+
+        def fetch(full_domain: list, order: str, limit: int) -> list[dict]:
+            return self.search_read(
+                model, full_domain, wanted, order=order, limit=limit, context=context
+            )
+
+        return keyset_pages(
+            fetch,
+            list(domain),
+            cursor=cursor,
+            page_size=page_size or self.page_size,
+            overlap_seconds=self.overlap_seconds if overlap_seconds is None else overlap_seconds,
+        )

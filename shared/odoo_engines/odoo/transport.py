@@ -1,0 +1,171 @@
+"""HTTP to Odoo: timeouts, retries with backoff and `Retry-After`, a minimum delay, a call count."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from ..logging import get_logger
+from .errors import OdooUnavailable
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Errors raised before the request left this machine: retrying cannot repeat a write.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+log = get_logger("odoo")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry one call before giving up with `OdooUnavailable`."""
+
+    max_retries: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    max_wait: float = 60.0  # seconds slept in total for one call
+
+    def backoff(self, retry: int) -> float:
+        """Delay before retry number `retry` (1, 2, …): exponential, with jitter."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _reason(exc: httpx.TransportError, timeout: float) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"could not connect within {timeout:g}s"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {timeout:g}s"
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the connection was dropped"
+    return type(exc).__name__
+
+
+class Transport:
+    """One httpx client to one Odoo URL; every request goes through `post`."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        min_delay: float = 0.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        base = httpx.URL(url)
+        self.where = f"{base.scheme}://{base.host}" + (f":{base.port}" if base.port else "")
+        self.timeout = timeout
+        self.min_delay = min_delay
+        self.retry = retry or RetryPolicy()
+        self.calls = 0
+        self._sleep = sleep
+        self._clock = clock
+        self._last_call: float | None = None
+        self._lock = threading.Lock()
+        self._http = httpx.Client(
+            base_url=url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"User-Agent": "odoo-engines"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def post(
+        self,
+        path: str,
+        body: Any,
+        *,
+        what: str,
+        idempotent: bool,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """POST JSON, retrying what is safe to retry; `OdooUnavailable` once retries run out.
+
+        Reads are retried on 429/502/503/504, dropped connections and timeouts; writes only
+        when the request never reached Odoo (connect errors) or Odoo refused it with 429.
+        """
+        retries = 0
+        waited = 0.0
+        while True:
+            self._throttle()
+            self.calls += 1
+            status = retry_after = None
+            try:
+                response = self._http.post(path, json=body, headers=headers)
+            except httpx.TransportError as exc:
+                reason = _reason(exc, self.timeout)
+                if not (idempotent or isinstance(exc, _NOT_SENT)):
+                    raise self._unavailable(what, retries, reason) from exc
+            else:
+                status = response.status_code
+                if status not in RETRY_STATUSES:
+                    return response
+                reason = f"HTTP {status}"
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if not (idempotent or status == 429):
+                    raise self._unavailable(what, retries, reason, status, retry_after)
+            delay = retry_after if retry_after is not None else self.retry.backoff(retries + 1)
+            if retries >= self.retry.max_retries or waited + delay > self.retry.max_wait:
+                raise self._unavailable(what, retries, reason, status, retry_after)
+            retries += 1
+            waited += delay
+            log.warning(
+                "odoo_retry", call=what, retry=retries, delay=round(delay, 3), reason=reason
+            )
+            self._sleep(delay)
+
+    def _unavailable(
+        self,
+        what: str,
+        retries: int,
+        reason: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> OdooUnavailable:
+        tries = f"after {retries + 1} attempts" if retries else "on the first attempt"
+        return OdooUnavailable(
+            f"Odoo at {self.where} is unavailable for {what} ({tries}): {reason}",
+            status=status,
+            retry_after=retry_after,
+        )
+
+    def _throttle(self) -> None:
+        # Odoo Online throttles clients that call too fast: space calls by `min_delay`.
+        if self.min_delay <= 0:
+            return
+        with self._lock:
+            if self._last_call is not None:
+                wait = self._last_call + self.min_delay - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+            self._last_call = self._clock()
