@@ -155,6 +155,11 @@ def serve_function(function: str, host: str, port: int) -> None:
 
 
 @cli.group()
+def sync() -> None:
+    """Sync Odoo data into PostgreSQL."""
+
+
+@cli.group()
 def sandbox() -> None:
     """Local stand-ins: Odoo, an OpenAI-compatible server, a webhook sink."""
 
@@ -193,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
 from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
 
 cli.add_command(odoo)
+
+from .sales.cli import forecast_command, sync_sales_command  # noqa: E402
+
+sync.add_command(sync_sales_command)
+cli.add_command(forecast_command)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -90,6 +90,20 @@ class OpenAISettings:
 
 
 @dataclass(frozen=True)
+class SalesSettings:
+    """Sales sync and forecast: the seed's modes, forecast size, production priorities."""
+
+    skip_forecast: bool = False
+    forecast_only: bool = False
+    horizon: int = 12
+    shard_size: int = 500  # SKUs per forecast shard message
+    # Priority from the uncovered share of the month's forecast: ALTA at or above
+    # `high_gap`, MEDIA at or above `medium_gap`, BAJA below.
+    high_gap: float = 0.5
+    medium_gap: float = 0.2
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings of one process."""
 
@@ -103,6 +117,7 @@ class Settings:
     odoo: OdooSettings = field(default_factory=OdooSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     openai: OpenAISettings = field(default_factory=OpenAISettings)
+    sales: SalesSettings = field(default_factory=SalesSettings)
     force_full_sync: bool = False
     test_connections_only: bool = False
 
@@ -236,6 +251,23 @@ def _database(e: _Env) -> DatabaseSettings:
     return DatabaseSettings(**common)
 
 
+def _sales(e: _Env) -> SalesSettings:
+    high = e.float("PRODUCTION_HIGH_GAP", 0.5)
+    medium = e.float("PRODUCTION_MEDIUM_GAP", 0.2)
+    if medium > high:
+        raise ConfigError(
+            f"PRODUCTION_MEDIUM_GAP ({medium}) must not exceed PRODUCTION_HIGH_GAP ({high})"
+        )
+    return SalesSettings(
+        skip_forecast=e.bool("SKIP_FORECAST"),
+        forecast_only=e.bool("FORECAST_ONLY"),
+        horizon=e.int("FORECAST_HORIZON", 12, minimum=1),
+        shard_size=e.int("FORECAST_SHARD_SIZE", 500, minimum=1),
+        high_gap=high,
+        medium_gap=medium,
+    )
+
+
 def _odoo(e: _Env, environment: str) -> OdooSettings:
     prefix = "ODOO_TEST_" if e.bool("USE_TEST_ODOO") else "ODOO_PROD_"
     url = e.str(prefix + "URL")
@@ -259,6 +291,22 @@ def _odoo(e: _Env, environment: str) -> OdooSettings:
         password=e.required(prefix + "PASSWORD", "the user's password or API key"),
         **common,
     )
+
+
+# The seed systems' run modes; a Pub/Sub message may set them too ({"force_full_sync": true}).
+MODE_VARIABLES = (
+    "FORCE_FULL_SYNC", "USE_TEST_ODOO", "TEST_CONNECTIONS_ONLY", "SKIP_FORECAST", "FORECAST_ONLY",
+)  # fmt: skip
+
+
+def settings_for_message(data: Mapping[str, object], env: Mapping[str, str] | None = None):
+    """Settings from the environment, with run modes given in a message's JSON on top."""
+    merged = dict(os.environ if env is None else env)
+    for name in MODE_VARIABLES:
+        value = data.get(name.lower(), data.get(name))
+        if value is not None:
+            merged[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    return load_settings(merged)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -294,6 +342,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             timeout=e.float("OPENAI_TIMEOUT", 30.0, minimum=0.1),
             max_retries=e.int("OPENAI_MAX_RETRIES", 2, minimum=0),
         ),
+        sales=_sales(e),
         force_full_sync=e.bool("FORCE_FULL_SYNC"),
         test_connections_only=e.bool("TEST_CONNECTIONS_ONLY"),
     )

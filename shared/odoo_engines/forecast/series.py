@@ -146,9 +146,7 @@ def _selected_forecast(y: np.ndarray, h: int, m: int, demand_class: str) -> Fore
             for i in range(len(origins))
         ]
         errors = truth - np.concatenate(combined)
-        scored.append(
-            _Scored(COMBINATION, tuple(usable), _score(errors, demand_class), errors)
-        )
+        scored.append(_Scored(COMBINATION, tuple(usable), _score(errors, demand_class), errors))
     for choice in _ranked(scored):
         try:
             mean = np.mean([_run(mt, y, h, m) for mt in choice.members], axis=0)
