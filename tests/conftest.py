@@ -17,6 +17,8 @@ from odoo_engines.config import load_settings
 from odoo_engines.db import Database, migrate
 from odoo_engines.db.connection import embedded_socket
 
+pytest_plugins = ["fixtures.ai", "fixtures.odoo"]
+
 TEST_DIMENSIONS = 512
 TEMPLATE = "odoo_engines_template"
 

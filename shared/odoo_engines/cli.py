@@ -173,6 +173,14 @@ def demo(app: App) -> None:
     run_demo(app)
 
 
+# -- local stand-ins: the sandbox Odoo, LocalOpenAI and the webhook sink ---------------
+from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after the groups
+
+sandbox.add_command(odoo_command)
+sandbox.add_command(sandbox_openai)
+sandbox.add_command(sandbox_sink)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: one clear line for every expected failure."""
     try:

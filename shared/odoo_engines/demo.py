@@ -47,9 +47,44 @@ def step_odoo(app: App) -> None:
     click.echo(f"{client.calls} HTTP calls to Odoo")
 
 
+def step_ai_providers(app: App) -> None:
+    """Semantic search over three products and one enriched description."""
+    from .embeddings import get_embedder
+    from .llm import get_text_generator
+
+    embedder = get_embedder(app.settings)
+    products = ["Taladro percutor inalámbrico 18 V", "Polera de algodón", "Arroz grano largo 1 kg"]
+    query, *vectors = embedder.embed(["herramienta para perforar muros", *products])
+    best = max(range(len(products)), key=lambda i: float(query @ vectors[i]))
+    click.echo(
+        f"embeddings {embedder.model} ({embedder.dimensions}-d): "
+        f"'herramienta para perforar muros' -> {products[best]}"
+    )
+    generator = get_text_generator(app.settings)
+    answer = generator.complete_json(
+        "Redacta una ficha de producto en español.",
+        "Producto: Taladro percutor inalámbrico 18 V\nMarca: Bosch\n"
+        "Palabras clave: batería de litio, maletín, luz LED",
+        {
+            "type": "object",
+            "properties": {
+                "description": {"type": "string", "maxLength": 160},
+                "category": {"type": "string", "enum": ["Herramientas", "Vestuario", "Alimentos"]},
+                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+        "product_enrichment",
+    )
+    click.echo(
+        f"text {generator.model}{' (offline)' if generator.offline else ''}: "
+        f"{answer['category']} ({answer['confidence']:.2f}) - {answer['description']}"
+    )
+
+
 STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
     ("Odoo", step_odoo),
+    ("AI providers", step_ai_providers),
 ]
 
 

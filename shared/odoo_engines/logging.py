@@ -115,7 +115,11 @@ def _rename_exception(_logger, _name, event_dict):
 
 
 def get_logger(component: str, **context: Any):
-    """A logger bound to a component name; configures defaults on first use."""
+    """A logger bound to a component name; configures defaults on first use.
+
+    It stays a lazy proxy, so a later `configure_logging` (level, format) applies to
+    loggers created at import time too.
+    """
     if not _configured:
         configure_logging()
-    return structlog.get_logger().bind(component=component, **context)
+    return structlog.get_logger(component=component, **context)

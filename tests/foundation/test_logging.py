@@ -52,3 +52,12 @@ def test_exceptions_are_text_in_the_exception_field():
     assert line["severity"] == "ERROR"
     assert "ValueError: boom" in line["exception"]
     assert "Traceback" in line["exception"]
+
+
+def test_loggers_created_earlier_follow_a_later_configuration():
+    early = get_logger("early")
+    out = io.StringIO()
+    configure_logging("WARNING", "json", out)
+    early.info("hidden")
+    early.warning("shown")
+    assert [line["message"] for line in _lines(out)] == ["shown"]

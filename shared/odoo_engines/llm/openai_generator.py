@@ -1,0 +1,65 @@
+"""Structured answers from OpenAI chat completions (JSON Schema, strict mode)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import openai
+
+from ..config import OpenAISettings
+from ..errors import PermanentError
+from ..openai_api import build_client, provider_errors
+from .schema import check_schema, fit_strings, strict_schema, validate
+
+
+class OpenAITextGenerator:
+    """`complete_json` through the chat completions API with `response_format` json_schema."""
+
+    offline = False
+
+    def __init__(self, settings: OpenAISettings, client: openai.OpenAI | None = None):
+        self._client = client or build_client(settings)
+        self.model = settings.text_model
+        self.calls = 0
+
+    def complete_json(self, system: str, user: str, schema: dict, name: str) -> dict:
+        """The model's answer, parsed and valid against `schema`; PermanentError on a
+        refusal, a cut-short or invalid answer; TransientError when unavailable."""
+        check_schema(schema)
+        response_format = {
+            "type": "json_schema",
+            "json_schema": {
+                # The API takes 1-64 characters of a-z, A-Z, 0-9, _ and -.
+                "name": re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64] or "answer",
+                "schema": strict_schema(schema),
+                "strict": True,
+            },
+        }
+        self.calls += 1
+        with provider_errors("chat completion"):
+            response = self._client.chat.completions.create(
+                model=self.model,
+                messages=[
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": user},
+                ],
+                response_format=response_format,
+            )
+        if not response.choices:
+            raise PermanentError("OpenAI answered with no choices")
+        choice = response.choices[0]
+        refusal = getattr(choice.message, "refusal", None)
+        if refusal:
+            raise PermanentError(f"OpenAI refused to answer {name}: {refusal[:200]}")
+        if choice.finish_reason in ("length", "content_filter"):
+            raise PermanentError(
+                f"OpenAI's answer to {name} was cut short ({choice.finish_reason})"
+            )
+        try:
+            answer = json.loads(choice.message.content or "")
+        except ValueError:
+            raise PermanentError(f"OpenAI's answer to {name} is not valid JSON") from None
+        answer = fit_strings(answer, schema)
+        validate(answer, schema)
+        return answer

@@ -1,0 +1,106 @@
+"""`odoo-engines sandbox …`: run the local stand-ins in the foreground, until Ctrl-C."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+
+@click.command("odoo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8069, show_default=True, type=int)
+@click.option(
+    "--version",
+    "version",
+    default="17.0",
+    show_default=True,
+    help="16.0, 17.0, 18.0, 19.0, 17.0+e or saas~17.2+e.",
+)
+@click.option("--products", default=150, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--orders-per-month", default=40, show_default=True, type=click.IntRange(0))
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--db", "db_name", default="sandbox", show_default=True, help="Database name.")
+def odoo_command(
+    host: str,
+    port: int,
+    version: str,
+    products: int,
+    orders_per_month: int,
+    seed: int,
+    db_name: str,
+) -> None:
+    """Serve a sandbox Odoo with the demo company (login admin, password and API key admin)."""
+    from .odoo import DemoSpec, Release, SandboxOdoo
+
+    try:
+        Release.parse(version)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--version") from None
+    server = SandboxOdoo(host=host, port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    started = time.monotonic()
+    db = server.add_database(
+        db_name,
+        version=version,
+        spec=DemoSpec(products=products, orders_per_month=orders_per_month),
+        seed=seed,
+    )
+    ready = time.monotonic() - started
+    click.echo(
+        f"sandbox Odoo {db.release.server_version} at {server.url}  (ready in {ready:.1f} s)"
+    )
+    click.echo(f"database {db.name}, login {db.login}, password and API key {db.api_key}")
+    products, orders = len(db.tables["product.product"]), len(db.tables["sale.order"])
+    click.echo(f"{products} products, {orders} sale orders; Ctrl-C to stop")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        server.stop()
+
+
+@click.command("openai")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8098, show_default=True, type=int)
+@click.option(
+    "--api-key",
+    envvar="SANDBOX_OPENAI_KEY",
+    default="sk-local",
+    show_default=True,
+    help="The Bearer key clients must send.",
+)
+def sandbox_openai(host: str, port: int, api_key: str) -> None:
+    """An OpenAI-compatible server answering with the offline models."""
+    from .openai_server import LocalOpenAI
+
+    server = LocalOpenAI(host=host, port=port, api_key=api_key).start()
+    click.echo(f"LocalOpenAI on {server.url}")
+    click.echo(f"  export OPENAI_BASE_URL={server.url} OPENAI_API_KEY=<the --api-key>")
+    server.serve_forever()
+
+
+@click.command("sink")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8099, show_default=True, type=int)
+def sandbox_sink(host: str, port: int) -> None:
+    """A webhook receiver that prints each delivery and answers 200."""
+    from .webhook_sink import WebhookSink
+
+    class PrintingSink(WebhookSink):
+        def handle(self, request):
+            reply = super().handle(request)
+            click.echo(
+                f"{request.received_at:%H:%M:%S} {request.method} {request.path} "
+                f"{len(request.body)} bytes -> {reply.status}"
+            )
+            return reply
+
+    sink = PrintingSink(host=host, port=port).start()
+    click.echo(f"webhook sink on {sink.url}")
+    sink.serve_forever()
