@@ -17,7 +17,7 @@ from odoo_engines.sales.store import upsert_items
 from odoo_engines.sandbox.odoo import DemoSpec
 
 # Two years of a small company: long enough for backtested forecasts, quick to build.
-SPEC = DemoSpec(products=40, partners=15, months=24, orders_per_month=25)
+SPEC = DemoSpec(products=30, partners=12, months=24, orders_per_month=12)
 _names = itertools.count(1)
 _line_ids = itertools.count(1)
 

@@ -91,7 +91,7 @@ def run_sales_sync(
             result.update(counts.as_dict(), odoo_version=str(client.version))
             if counts.complete:
                 mark_success(db, SYNC_JOB)
-        log.info("sales_sync_done", **{k: v for k, v in result.items() if k != "state_changes"})
+    log.info("sales_sync_done", **{k: v for k, v in result.items() if k != "state_changes"})
     return result
 
 

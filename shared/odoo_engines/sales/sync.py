@@ -99,7 +99,10 @@ def sync_sales(
     pages = client.pages("sale.order", [], ORDER_FIELDS, cursor=cursor, page_size=page_size)
     for page in pages:
         _store_page(db, client, page.records, page.cursor, products, units, counts)
-        if budget is not None and budget.exhausted(BUDGET_RESERVE_SECONDS):
+        # Stop only past the saved cursor: a resumed run first re-reads an overlap window,
+        # and a continuation that stopped inside it would never move on.
+        moved = page.cursor != cursor
+        if moved and budget is not None and budget.exhausted(BUDGET_RESERVE_SECONDS):
             log.info("sales_sync_budget_exhausted", pages=counts.pages)
             return counts
     counts.complete = True
