@@ -17,7 +17,8 @@ SNAPSHOT = (
 
 def confirmed_lines(odoo_db) -> list[dict]:
     """Product lines of confirmed orders, read straight from the sandbox's ORM."""
-    orders = {o["id"] for o in odoo_db.search_read("sale.order", [["state", "in", ["sale", "done"]]], ["id"])}
+    confirmed = [["state", "in", ["sale", "done"]]]
+    orders = {o["id"] for o in odoo_db.search_read("sale.order", confirmed, ["id"])}
     lines = odoo_db.search_read(
         "sale.order.line", [["order_id", "in", sorted(orders)]], ["product_id", "display_type"]
     )
@@ -102,8 +103,8 @@ def test_lines_removed_from_a_confirmed_order_are_removed(db, make_odoo):
     odoo_db = make_odoo()
     client = client_for(odoo_db)
     sync_sales(db, client)
-    order_id, line_id = db.fetchone(
-        "SELECT order_id, min(line_id) FROM sales_items GROUP BY order_id HAVING count(*) > 1"
+    line_id = db.fetchval(
+        "SELECT min(line_id) FROM sales_items GROUP BY order_id HAVING count(*) > 1"
         " ORDER BY order_id LIMIT 1"
     )
     client.execute("sale.order.line", "unlink", [line_id])
@@ -145,7 +146,9 @@ def test_a_line_sold_by_the_dozen_counts_twelve_units(db, make_odoo):
     )
     client.execute("sale.order", "action_confirm", [order])
     sync_sales(db, client)
-    row = db.rows("SELECT quantity, uom, product_quantity FROM sales_items WHERE order_id = %s", (order,))
+    row = db.rows(
+        "SELECT quantity, uom, product_quantity FROM sales_items WHERE order_id = %s", (order,)
+    )
     assert row == [{"quantity": 2, "uom": "Docena", "product_quantity": 24}]
 
 

@@ -172,10 +172,7 @@ CROSTON_SBA = Method("croston_sba", croston_sba)
 TSB = Method("tsb", tsb)
 THETA = Method("theta", theta)
 
-METHODS = {
-    m.name: m
-    for m in (SEASONAL_NAIVE, SEASONAL_AVERAGE, SES, CROSTON_SBA, TSB, THETA)
-}
+METHODS = {m.name: m for m in (SEASONAL_NAIVE, SEASONAL_AVERAGE, SES, CROSTON_SBA, TSB, THETA)}
 
 
 @dataclass(frozen=True)
