@@ -8,7 +8,8 @@ share of the month's forecast left uncovered:
 
 - ALTA  when the gap is at least `high_gap` of the forecast (default 50%),
 - MEDIA when it is at least `medium_gap` (default 20%),
-- BAJA  otherwise, including everything already covered.
+- BAJA  otherwise, including everything already covered;
+- ALTA  also when nothing is forecast but stock is below zero (orders are owed).
 
 (`PRODUCTION_HIGH_GAP` and `PRODUCTION_MEDIUM_GAP` set the thresholds.) Each row carries
 a sentence that says why, e.g. "ALTA: forecast 120, stock 20, nothing incoming; produce
@@ -140,8 +141,10 @@ def _sum(records: list[dict], quantity) -> dict[int, float]:
 
 def priority_for(forecast: float, needed: float, settings: SalesSettings) -> str:
     """ALTA / MEDIA / BAJA from the uncovered share of the month's forecast."""
-    if needed <= 0 or forecast <= 0:
+    if needed <= 0:
         return BAJA
+    if forecast <= 0:  # nothing to sell, yet stock is below zero: orders are owed
+        return ALTA
     share = needed / forecast
     if share >= settings.high_gap:
         return ALTA
@@ -202,8 +205,9 @@ def explain(
     head = f"{priority}: forecast {qty(forecast)}, {stock_text}, {incoming_text}"
     if needed <= 0:
         return f"{head}; covered, {qty(-needed)} to spare"
-    share = needed / forecast if forecast > 0 else 1.0
-    return f"{head}; produce {qty(needed)} ({share:.0%} of the month uncovered)"
+    if forecast <= 0:
+        return f"{head}; produce {qty(needed)} (stock is below zero)"
+    return f"{head}; produce {qty(needed)} ({needed / forecast:.0%} of the month uncovered)"
 
 
 def qty(value: float) -> str:
