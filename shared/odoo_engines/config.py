@@ -96,7 +96,7 @@ class SalesSettings:
     skip_forecast: bool = False
     forecast_only: bool = False
     horizon: int = 12
-    shard_size: int = 500  # SKUs per forecast shard message
+    shard_size: int = 2000  # SKUs per forecast shard message (about 7 s each on one core)
     # Priority from the uncovered share of the month's forecast: ALTA at or above
     # `high_gap`, MEDIA at or above `medium_gap`, BAJA below.
     high_gap: float = 0.5
@@ -262,7 +262,7 @@ def _sales(e: _Env) -> SalesSettings:
         skip_forecast=e.bool("SKIP_FORECAST"),
         forecast_only=e.bool("FORECAST_ONLY"),
         horizon=e.int("FORECAST_HORIZON", 12, minimum=1),
-        shard_size=e.int("FORECAST_SHARD_SIZE", 500, minimum=1),
+        shard_size=e.int("FORECAST_SHARD_SIZE", 2000, minimum=1),
         high_gap=high,
         medium_gap=medium,
     )
