@@ -10,6 +10,7 @@ the shard that completes the run) computes the production plan.
 
 from __future__ import annotations
 
+from contextlib import ExitStack, closing
 from typing import Any
 
 from ..config import MODE_VARIABLES, Settings, settings_for_message
@@ -38,25 +39,15 @@ def handle_sales_sync(message: PubSubMessage) -> dict[str, Any]:
         log.info("forecast_only_requested")
         return {"success": True, "mode": "forecast_only", "forecast_requested": True}
     continuation = bool(message.data.get("continuation"))
-    clients = []
-
-    def odoo():
-        clients.append(connect_odoo(settings.odoo))
-        return clients[-1]
-
-    db = connect(settings)
-    try:
+    with ExitStack() as cleanup:
+        db = cleanup.enter_context(connect(settings))
         result = run_sales_sync(
             db,
-            odoo,
+            lambda: cleanup.enter_context(closing(connect_odoo(settings.odoo))),
             # a continuation resumes the saved cursor, even when the environment says full
             full=settings.force_full_sync and not continuation,
             budget=TimeBudget(settings.time_budget_seconds),
         )
-    finally:
-        for client in clients:
-            client.close()
-        db.close()
     if not result.get("complete"):
         modes = {
             k: v
@@ -89,17 +80,13 @@ def handle_forecast(message: PubSubMessage) -> dict[str, Any]:
     data = message.data
     settings = settings_for_message(data)
     publisher = get_publisher(settings.gcp_project, settings.environment)
-    db = connect(settings)
-    try:
+    with connect(settings) as db:
         if "run_id" not in data:
             return _plan(db, settings, publisher, data, message.message_id)
         run = load_run(db, _text(data, "run_id"))
         if data.get("step") == "plan":
-            client = connect_odoo(settings.odoo)
-            try:
+            with closing(connect_odoo(settings.odoo)) as client:
                 rows = production_plan(db, client, settings, run)
-            finally:
-                client.close()
             return {"success": True, "run_id": run.run_id, "plan_rows": len(rows)}
         shard, shards = _whole(data, "shard"), _whole(data, "shards")
         if shards != run.shards:
@@ -108,8 +95,6 @@ def handle_forecast(message: PubSubMessage) -> dict[str, Any]:
         if outcome.run_complete:
             publisher.publish(FORECAST, {"run_id": run.run_id, "step": "plan"})
         return {"success": True, "run_id": run.run_id, "shard": shard, "skus": outcome.skus}
-    finally:
-        db.close()
 
 
 def _plan(db: Database, settings: Settings, publisher, data: dict, message_id: str) -> dict:

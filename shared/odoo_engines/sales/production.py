@@ -30,9 +30,13 @@ from .lines import many2one
 from .units import Units
 
 ALTA, MEDIA, BAJA = "ALTA", "MEDIA", "BAJA"
-OPEN_PRODUCTION_STATES = ["confirmed", "progress", "to_close"]
-OPEN_PURCHASE_STATES = ["purchase", "done"]  # a locked purchase may still await receipts
-STOCK_MODELS = ["stock.quant", "mrp.production", "purchase.order.line"]
+# Incoming supply: model → (open states, quantity ordered, quantity already delivered).
+INCOMING = {
+    "mrp.production": (["confirmed", "progress", "to_close"], "product_qty", "qty_produced"),
+    # a locked purchase (`done`) may still await receipts
+    "purchase.order.line": (["purchase", "done"], "product_qty", "qty_received"),
+}
+STOCK_MODELS = ["stock.quant", *INCOMING]
 
 
 @dataclass(frozen=True)
@@ -99,35 +103,25 @@ def read_supply(client: OdooClient, product_ids: Sequence[int]) -> Supply:
         source = "qty_available"
     else:
         stock, source = {}, "none"
-    manufacturing: dict[int, float] = {}
-    if "mrp.production" in installed:
-        manufacturing = _sum(
-            client.search_read(
-                "mrp.production",
-                [["product_id", "in", ids], ["state", "in", OPEN_PRODUCTION_STATES]],
-                ["product_id", "product_qty", "qty_produced", "product_uom_id"],
-            ),
-            lambda mo: units.convert(
-                (mo.get("product_qty") or 0.0) - (mo.get("qty_produced") or 0.0),
-                many2one(mo.get("product_uom_id"))[0],
-                unit_of.get(many2one(mo["product_id"])[0]),
+    incoming = {}
+    for model, (states, ordered, done) in INCOMING.items():
+        if model not in installed:
+            incoming[model] = {}
+            continue
+        records = client.search_read(
+            model,
+            [["product_id", "in", ids], ["state", "in", states]],
+            ["product_id", ordered, done, "product_uom", "product_uom_id"],
+        )
+        incoming[model] = _sum(
+            records,
+            lambda r, ordered=ordered, done=done: units.convert(
+                max((r.get(ordered) or 0.0) - (r.get(done) or 0.0), 0.0),
+                many2one(r.get("product_uom_id") or r.get("product_uom"))[0],
+                unit_of.get(many2one(r["product_id"])[0]),
             ),
         )
-    purchases: dict[int, float] = {}
-    if "purchase.order.line" in installed:
-        purchases = _sum(
-            client.search_read(
-                "purchase.order.line",
-                [["product_id", "in", ids], ["state", "in", OPEN_PURCHASE_STATES]],
-                ["product_id", "product_qty", "qty_received", "product_uom", "product_uom_id"],
-            ),
-            lambda line: units.convert(
-                max((line.get("product_qty") or 0.0) - (line.get("qty_received") or 0.0), 0.0),
-                many2one(line.get("product_uom_id") or line.get("product_uom"))[0],
-                unit_of.get(many2one(line["product_id"])[0]),
-            ),
-        )
-    return Supply(stock, manufacturing, purchases, source)
+    return Supply(stock, incoming["mrp.production"], incoming["purchase.order.line"], source)
 
 
 def _sum(records: list[dict], quantity) -> dict[int, float]:
