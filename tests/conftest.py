@@ -6,7 +6,10 @@ template in a few milliseconds, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -35,10 +38,16 @@ def _admin(socket: str, database: str = "postgres") -> pg8000.dbapi.Connection:
 
 
 @pytest.fixture(scope="session")
-def pg_socket(tmp_path_factory) -> str:
-    """The embedded PostgreSQL 18 + pgvector of this test session (its socket path)."""
-    datadir = Path(tmp_path_factory.mktemp("pg")) / "data"
-    socket = embedded_socket(datadir)
+def pg_socket() -> str:
+    """The embedded PostgreSQL 18 + pgvector of this test session (its socket path).
+
+    Its data lives outside pytest's temporary folders: pytest deletes old ones while
+    another session may still run, and the server runs as another system user.
+    """
+    root = Path(tempfile.mkdtemp(prefix="odoo-engines-test-pg-"))
+    root.chmod(0o755)
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    socket = embedded_socket(root / "data")
     conn = _admin(socket)
     cur = conn.cursor()
     cur.execute(f"CREATE DATABASE {TEMPLATE}")

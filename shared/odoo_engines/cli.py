@@ -7,54 +7,13 @@ Errors print one line (`error: …`) and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import json
-import sys
-from functools import cached_property
+from pathlib import Path
 
 import click
 
-from .config import Settings, load_settings
+from .app import App, pass_app
 from .errors import ConfigError, EngineError, TransientError
 from .logging import configure_logging
-
-
-class App:
-    """What a command needs, built lazily: settings, database, Odoo client, publisher."""
-
-    def __init__(self, settings: Settings | None = None):
-        self._settings = settings
-        self._db = None
-        self._odoo = None
-
-    @cached_property
-    def settings(self) -> Settings:
-        return self._settings or load_settings()
-
-    def db(self):
-        """The database, migrated on first use."""
-        if self._db is None:
-            from .db import connect
-
-            self._db = connect(self.settings)
-        return self._db
-
-    def odoo(self):
-        """The Odoo client, logged in on first use (the sandbox when no URL is set)."""
-        if self._odoo is None:
-            from .odoo import connect_odoo
-
-            self._odoo = connect_odoo(self.settings.odoo)
-        return self._odoo
-
-    def close(self) -> None:
-        if self._odoo is not None:
-            self._odoo.close()
-            self._odoo = None
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-
-pass_app = click.make_pass_decorator(App)
 
 
 @click.group()
@@ -154,6 +113,23 @@ def serve_function(function: str, host: str, port: int) -> None:
     serve(function, host, port)
 
 
+@cli.command("package")
+@click.option(
+    "--out",
+    default="terraform/build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the archives (Terraform reads terraform/build).",
+)
+def package(out: Path) -> None:
+    """Build each function's archive: its folder plus the vendored package."""
+    from .packaging import build_all, sha256
+
+    for archive in build_all(out):
+        size = archive.stat().st_size // 1024
+        click.echo(f"{archive}  {size} KiB  sha256 {sha256(archive)[:16]}")
+
+
 @cli.group()
 def sync() -> None:
     """Sync Odoo data into PostgreSQL."""
@@ -203,14 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-from .odoo.cli import odoo  # noqa: E402  (engines attach their commands last)
-
-cli.add_command(odoo)
-
+# -- engines attach their commands last ------------------------------------------------
+from .enrichment.cli import enrich_command  # noqa: E402
+from .odoo.cli import odoo  # noqa: E402
+from .orders.cli import poll, retries, tenants  # noqa: E402
+from .products.cli import products_group, search_command, sync_products_command  # noqa: E402
 from .sales.cli import forecast_command, sync_sales_command  # noqa: E402
 
+cli.add_command(odoo)
+cli.add_command(tenants)
+cli.add_command(poll)
+cli.add_command(retries)
+cli.add_command(enrich_command)
+sync.add_command(sync_products_command)
+cli.add_command(search_command)
+cli.add_command(products_group)
 sync.add_command(sync_sales_command)
 cli.add_command(forecast_command)
-
-if __name__ == "__main__":
-    sys.exit(main())

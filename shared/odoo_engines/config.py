@@ -89,6 +89,55 @@ class OpenAISettings:
     max_retries: int = 2
 
 
+DEFAULT_CATEGORIES = (
+    "Electronics",
+    "Computers & Accessories",
+    "Office Supplies",
+    "Furniture",
+    "Home & Kitchen",
+    "Tools & Hardware",
+    "Clothing & Accessories",
+    "Health & Beauty",
+    "Food & Beverages",
+    "Sports & Outdoors",
+    "Toys & Games",
+    "Books & Media",
+)
+
+
+@dataclass(frozen=True)
+class EnrichmentSettings:
+    """The `enrich` function: API key, alert and review thresholds, LLM resilience."""
+
+    api_key: str | None = field(default=None, repr=False)
+    low_stock_threshold: int = 10
+    review_threshold: float = 0.5
+    default_categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    description_max_length: int = 600
+    max_body_bytes: int = 16 * 1024
+    llm_attempts: int = 3
+    llm_backoff_seconds: float = 1.0
+    breaker_failures: int = 5
+    breaker_open_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class OrdersSettings:
+    """The order poller: webhook delivery, its retry schedule, tenants' local secrets."""
+
+    default_webhook_url: str = "https://stockmaster.notorios.cl/api/webhooks/odoo"
+    page_size: int = 100
+    webhook_timeout: float = 10.0
+    max_parallel: int = 8
+    retry_base_seconds: float = 30.0
+    retry_max_delay_seconds: float = 600.0
+    retry_max_attempts: int = 5
+    retry_jitter: float = 0.1
+    retry_batch: int = 100
+    secret_key: str | None = field(default=None, repr=False)  # local Fernet key
+    secret_key_file: Path = Path(".data/orders-secret.key")
+
+
 @dataclass(frozen=True)
 class SalesSettings:
     """Sales sync and forecast: the seed's modes, forecast size, production priorities."""
@@ -117,6 +166,8 @@ class Settings:
     odoo: OdooSettings = field(default_factory=OdooSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     openai: OpenAISettings = field(default_factory=OpenAISettings)
+    orders: OrdersSettings = field(default_factory=OrdersSettings)
+    enrichment: EnrichmentSettings = field(default_factory=EnrichmentSettings)
     sales: SalesSettings = field(default_factory=SalesSettings)
     force_full_sync: bool = False
     test_connections_only: bool = False
@@ -124,6 +175,11 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def uses_google_cloud(self) -> bool:
+        """A project is set and this is not a local run: Google's services, not stand-ins."""
+        return bool(self.gcp_project) and self.environment not in ("local", "test")
 
 
 class _Env:
@@ -293,6 +349,46 @@ def _odoo(e: _Env, environment: str) -> OdooSettings:
     )
 
 
+def _orders(e: _Env) -> OrdersSettings:
+    jitter = e.float("ORDERS_RETRY_JITTER", 0.1)
+    if jitter > 1:
+        raise ConfigError(f"ORDERS_RETRY_JITTER must be between 0 and 1, got {jitter}")
+    return OrdersSettings(
+        default_webhook_url=e.str("ORDERS_DEFAULT_WEBHOOK_URL", OrdersSettings.default_webhook_url),
+        page_size=e.int("ORDERS_PAGE_SIZE", 100, minimum=1),
+        webhook_timeout=e.float("ORDERS_WEBHOOK_TIMEOUT", 10.0, minimum=0.1),
+        max_parallel=e.int("ORDERS_MAX_PARALLEL", 8, minimum=1),
+        retry_base_seconds=e.float("ORDERS_RETRY_BASE_SECONDS", 30.0),
+        retry_max_delay_seconds=e.float("ORDERS_RETRY_MAX_DELAY_SECONDS", 600.0),
+        retry_max_attempts=e.int("ORDERS_RETRY_MAX_ATTEMPTS", 5, minimum=1),
+        retry_jitter=jitter,
+        retry_batch=e.int("ORDERS_RETRY_BATCH", 100, minimum=1),
+        secret_key=e.str("ORDERS_SECRET_KEY"),
+        secret_key_file=Path(e.str("ORDERS_SECRET_KEY_FILE", ".data/orders-secret.key")),
+    )
+
+
+def _enrichment(e: _Env) -> EnrichmentSettings:
+    categories = tuple(
+        c.strip() for c in (e.str("ENRICH_CATEGORIES") or "").split(",") if c.strip()
+    )
+    review = e.float("ENRICH_REVIEW_THRESHOLD", 0.5)
+    if review > 1:
+        raise ConfigError(f"ENRICH_REVIEW_THRESHOLD must be at most 1, got {review}")
+    return EnrichmentSettings(
+        api_key=e.str("ENRICH_API_KEY"),
+        low_stock_threshold=e.int("ENRICH_LOW_STOCK_THRESHOLD", 10, minimum=1),
+        review_threshold=review,
+        default_categories=categories or DEFAULT_CATEGORIES,
+        description_max_length=e.int("ENRICH_DESCRIPTION_MAX_LENGTH", 600, minimum=40),
+        max_body_bytes=e.int("ENRICH_MAX_BODY_BYTES", 16 * 1024, minimum=256),
+        llm_attempts=e.int("ENRICH_LLM_ATTEMPTS", 3, minimum=1),
+        llm_backoff_seconds=e.float("ENRICH_LLM_BACKOFF_SECONDS", 1.0),
+        breaker_failures=e.int("ENRICH_BREAKER_FAILURES", 5, minimum=1),
+        breaker_open_seconds=e.float("ENRICH_BREAKER_OPEN_SECONDS", 60.0),
+    )
+
+
 # The seed systems' run modes; a Pub/Sub message may set them too ({"force_full_sync": true}).
 MODE_VARIABLES = (
     "FORCE_FULL_SYNC", "USE_TEST_ODOO", "TEST_CONNECTIONS_ONLY", "SKIP_FORECAST", "FORECAST_ONLY",
@@ -342,6 +438,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             timeout=e.float("OPENAI_TIMEOUT", 30.0, minimum=0.1),
             max_retries=e.int("OPENAI_MAX_RETRIES", 2, minimum=0),
         ),
+        orders=_orders(e),
+        enrichment=_enrichment(e),
         sales=_sales(e),
         force_full_sync=e.bool("FORCE_FULL_SYNC"),
         test_connections_only=e.bool("TEST_CONNECTIONS_ONLY"),

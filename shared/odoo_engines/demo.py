@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import click
 
-from .cli import App
+from .app import App
+from .orders.demo import step_orders
 
 
 def step_database(app: App) -> None:
@@ -107,10 +108,57 @@ def step_sales(app: App) -> None:
         click.echo(rows[0].explanation)
 
 
+def step_enrichment(app: App) -> None:
+    """The `enrich` function over HTTP: a product described by the LLM, sold below the
+    low-stock threshold, and the alert that sale raised."""
+    import time
+
+    import functions_framework
+
+    from .sandbox.scheduler import get_function
+
+    spec = get_function("enrich")
+    client = functions_framework.create_app(
+        spec.entry_point, str(spec.folder / "main.py"), "http"
+    ).test_client()
+    headers = {"X-Enrich-API-Key": app.settings.enrichment.api_key or ""}
+    body = {"name": "Laptop Dell Latitude", "keywords": ["laptop", "dell", "intel"], "stock": 12}
+    started = time.perf_counter()
+    created = client.post("/products", json=body, headers=headers)
+    if created.status_code != 201:
+        click.echo(f"POST /products → {created.status_code}: {created.json['error']}")
+        return
+    product = created.json
+    click.echo(
+        f"POST /products {body['name']!r} → 201 in {time.perf_counter() - started:.1f} s "
+        f"({product['ai']['provider']} {product['ai']['model']})"
+    )
+    click.echo(f"  description: {product['description']}")
+    click.echo(
+        f"  category: {product['suggested_category']} (confidence "
+        f"{product['category_confidence']:.2f}, {product['review_status']})"
+    )
+    sold = client.post(f"/products/{product['id']}/sell", json={"quantity": 5}, headers=headers)
+    click.echo(
+        f"POST /products/{product['id']}/sell {{quantity: 5}} → stock {sold.json['updated_stock']}"
+    )
+    alert = sold.json["alert"]
+    if alert:
+        click.echo(f"  alert: {alert['alert_message']}")
+    alerts = client.get("/alerts?status=open", headers=headers).json
+    health = client.get("/health").json
+    click.echo(
+        f"GET /alerts?status=open → {alerts['total']} open alert(s); "
+        f"GET /health → {health['status']}"
+    )
+
+
 STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
     ("Odoo", step_odoo),
     ("AI providers", step_ai_providers),
+    ("Order poller: two tenants' orders → signed webhooks", step_orders),
+    ("Enrichment: AI product, sale, low-stock alert", step_enrichment),
     ("Sales and production plan", step_sales),
 ]
 

@@ -63,10 +63,23 @@ def set_trace(trace: str | None, project: str | None = None) -> None:
     _trace.set(trace)
 
 
+class _CurrentStderr:
+    """Whatever `sys.stderr` is when a line is written (test runners swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
 def configure_logging(level: str = "INFO", fmt: str = "auto", stream=None) -> None:
     """Configure structlog once per process; `fmt` is auto, json or console."""
     global _configured
-    stream = stream or sys.stderr
+    stream = stream or _CurrentStderr()
     use_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
     shared = [
         structlog.contextvars.merge_contextvars,

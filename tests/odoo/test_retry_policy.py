@@ -1,4 +1,4 @@
-"""Backoff grows exponentially with jitter; Retry-After is read in both of its forms."""
+"""Backoff grows exponentially with jitter; Retry-After is read in both forms; bodies encode."""
 
 from datetime import UTC, datetime
 
@@ -32,3 +32,28 @@ def test_retry_after_http_date():
 
 def test_unreadable_retry_after_is_ignored():
     assert parse_retry_after("soon") is None
+
+
+def test_request_bodies_write_datetimes_as_odoo_does():
+    from datetime import date, datetime, timedelta, timezone
+
+    from odoo_engines.odoo.transport import encode
+
+    santiago = timezone(timedelta(hours=-4))
+    body = {
+        "domain": [
+            ["write_date", ">=", datetime(2024, 5, 1, 10, 0, 0, 999_999)],
+            ["date_order", "<", datetime(2024, 5, 1, 6, 30, tzinfo=santiago)],
+            ["date", "=", date(2024, 5, 1)],
+            ["name", "=", "Ñandú"],
+        ]
+    }
+    assert encode(body).decode() == (
+        '{"domain": [["write_date", ">=", "2024-05-01 10:00:00"], '
+        '["date_order", "<", "2024-05-01 10:30:00"], ["date", "=", "2024-05-01"], '
+        '["name", "=", "Ñandú"]]}'
+    )
+    with pytest.raises(TypeError):
+        encode({"x": object()})
+    with pytest.raises(ValueError):
+        encode({"x": float("nan")})

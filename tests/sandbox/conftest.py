@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from odoo_engines.sandbox.odoo import Database
+from odoo_engines.sandbox.odoo import Database, DemoSpec
+from odoo_engines.sandbox.odoo.demo_company import populate
 
 _numbers = itertools.count(1)
 
@@ -71,3 +72,18 @@ def make_db(sandbox_server) -> Callable[..., Database]:
     yield make
     for name in created:
         sandbox_server.drop_database(name)
+
+
+TINY = DemoSpec(products=12, partners=6, months=2, orders_per_month=3)
+
+
+@pytest.fixture
+def orm_db() -> Callable[..., Database]:
+    """A database without a server (direct ORM access), of any version, tiny demo data."""
+
+    def make(version: str = "17.0", spec: DemoSpec = TINY) -> Database:
+        db = Database(f"orm_{next(_numbers)}", version)
+        populate(db, spec, seed=3)
+        return db
+
+    return make

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from odoo_engines.sandbox.odoo import Release
+from odoo_engines.sandbox.odoo.exceptions import AccessDenied
 
 from .conftest import JsonRpc
 
@@ -201,3 +202,47 @@ def test_calls_are_counted_per_method(odoo_db, rpc):
     rpc.result(odoo_db, "res.partner", "search_read", [[]], {"fields": ["name"], "limit": 1})
     rpc.result(odoo_db, "res.partner", "search_count", [[]])
     assert odoo_db.calls["search_read"] == 2 and odoo_db.calls["search_count"] == 1
+
+
+def test_login_cooldown_after_five_failures(odoo_db, rpc):
+    for _ in range(5):
+        assert rpc.call("common", "login", odoo_db.name, "admin", "wrong")["result"] is False
+    # Even the right key is refused while cooling down (Odoo: 5 failures in 60 s per address).
+    assert rpc.call("common", "login", odoo_db.name, "admin", "admin")["result"] is False
+    with pytest.raises(AccessDenied, match="Too many login failures"):
+        odoo_db.authenticate("admin", "admin", "127.0.0.1")
+    assert (
+        odoo_db.authenticate("admin", "admin", "10.0.0.9") == 2
+    )  # another address is not affected
+
+
+def test_web_login_takes_the_password_not_the_api_key(odoo_db, rpc):
+    odoo_db.api_key = "a-different-key"
+    web = rpc.envelope(
+        "/web/session/authenticate",
+        {"db": odoo_db.name, "login": "admin", "password": "a-different-key"},
+    )
+    assert web["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
+    web = rpc.envelope(
+        "/web/session/authenticate", {"db": odoo_db.name, "login": "admin", "password": "admin"}
+    )
+    assert web["result"]["uid"] == 2 and web["result"]["db"] == odoo_db.name
+    # RPC takes only the API key: the admin has two-factor authentication on (ODOO.md §1.5).
+    assert rpc.call("common", "login", odoo_db.name, "admin", "admin")["result"] is False
+    assert rpc.call("common", "login", odoo_db.name, "admin", "a-different-key")["result"] == 2
+
+
+@pytest.mark.parametrize("odoo_db", ["16.0", "19.0"], indirect=True)
+def test_odoo_db_takes_a_version_by_indirect_parametrization(odoo_db, odoo_env, rpc):
+    assert rpc.call("common", "version")["result"]["server_version"] == odoo_db.version
+    assert odoo_env["ODOO_PROD_URL"] == odoo_db.url and odoo_env["ODOO_PROD_DB"] == odoo_db.name
+    assert (
+        rpc.call(
+            "common",
+            "login",
+            odoo_env["ODOO_PROD_DB"],
+            odoo_env["ODOO_PROD_USERNAME"],
+            odoo_env["ODOO_PROD_PASSWORD"],
+        )["result"]
+        == 2
+    )

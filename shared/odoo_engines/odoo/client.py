@@ -19,6 +19,11 @@ FIELD_ATTRIBUTES = ["type", "string", "relation", "required", "readonly", "store
 log = get_logger("odoo")
 
 
+def _options(**options: Any) -> dict[str, Any]:
+    """Keyword arguments worth sending: Odoo's defaults for 0, None and empty values."""
+    return {key: value for key, value in options.items() if value}
+
+
 class OdooClient:
     """A logged-in Odoo user: `execute` and helpers, one HTTP connection pool.
 
@@ -77,6 +82,12 @@ class OdooClient:
     def close(self) -> None:
         self.transport.close()
 
+    def __enter__(self) -> OdooClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @property
     def calls(self) -> int:
         """HTTP round trips made so far (retries included)."""
@@ -89,11 +100,15 @@ class OdooClient:
             try:
                 info = self._jsonrpc.version()
             except EndpointMissing:
-                raise OdooServerError(
-                    f"{self.url} answered 404 to /jsonrpc and /web/webclient/version_info: "
-                    "is this an Odoo URL?",
-                    status=404,
-                ) from None
+                self._jsonrpc_gone = True
+                try:
+                    info = self._jsonrpc.web_version()
+                except EndpointMissing:
+                    raise OdooServerError(
+                        f"{self.url} answered 404 to /jsonrpc and /web/webclient/version_info:"
+                        " is this an Odoo URL?",
+                        status=404,
+                    ) from None
             self._version = OdooVersion.parse(info)
         return self._version
 
@@ -119,6 +134,29 @@ class OdooClient:
         _ = self.uid
         return self
 
+    def session(self) -> dict:
+        """What a later client may reuse to skip its login round trips (JSON-serializable).
+
+        Version, protocol, uid and the field lists read so far; no secret. A stale uid is
+        handled by the one re-login on AccessDenied.
+        """
+        return {
+            "version": str(self.version),
+            "protocol": self.protocol,
+            "uid": self.uid,
+            "fields": self._fields,
+        }
+
+    def resume(self, session: dict) -> OdooClient:
+        """Start from a `session()` of an earlier client of the same account."""
+        with self._lock:
+            self._version = OdooVersion.parse(session["version"])
+            if session.get("protocol") in ("jsonrpc", "json2"):
+                self.protocol = session["protocol"]
+            self._uid = int(session["uid"])
+            self._fields.update(session.get("fields") or {})
+        return self
+
     def check(self) -> dict:
         """Log in and return what a connection test shows: URL, db, version, protocol, uid."""
         uid = self.uid
@@ -132,6 +170,7 @@ class OdooClient:
         }
 
     def _rejected(self) -> OdooAuthError:
+        log.warning("odoo_login_rejected", url=self.transport.where, db=self.db, user=self.username)
         return OdooAuthError(
             f"Odoo rejected the login for user {self.username} on database {self.db}"
         )
@@ -223,16 +262,9 @@ class OdooClient:
         context: dict | None = None,
     ) -> list[dict]:
         """`search_read` asking only for fields that exist in this version."""
-        kwargs: dict[str, Any] = {"fields": self._fields_arg(model, fields)}
-        if order:
-            kwargs["order"] = order
-        if limit:
-            kwargs["limit"] = limit
-        if offset:
-            kwargs["offset"] = offset
-        if context:
-            kwargs["context"] = context
-        return self.execute(model, "search_read", domain, **kwargs)
+        fields_arg = self._fields_arg(model, fields)
+        options = _options(order=order, limit=limit, offset=offset, context=context)
+        return self.execute(model, "search_read", domain, fields=fields_arg, **options)
 
     def search(
         self,
@@ -244,21 +276,12 @@ class OdooClient:
         context: dict | None = None,
     ) -> list[int]:
         """Ids matching `domain`."""
-        kwargs: dict[str, Any] = {}
-        if order:
-            kwargs["order"] = order
-        if limit:
-            kwargs["limit"] = limit
-        if offset:
-            kwargs["offset"] = offset
-        if context:
-            kwargs["context"] = context
-        return self.execute(model, "search", domain, **kwargs)
+        options = _options(order=order, limit=limit, offset=offset, context=context)
+        return self.execute(model, "search", domain, **options)
 
     def search_count(self, model: str, domain: list, context: dict | None = None) -> int:
         """How many records match `domain`."""
-        kwargs = {"context": context} if context else {}
-        return self.execute(model, "search_count", domain, **kwargs)
+        return self.execute(model, "search_count", domain, **_options(context=context))
 
     def read(
         self,
@@ -274,9 +297,7 @@ class OdooClient:
         unique = list(dict.fromkeys(ids))
         if not unique:
             return []
-        kwargs: dict[str, Any] = {"fields": self._fields_arg(model, fields)}
-        if context:
-            kwargs["context"] = context
+        kwargs = {"fields": self._fields_arg(model, fields), **_options(context=context)}
         found: dict[int, dict] = {}
         for start in range(0, len(unique), self.read_batch):
             chunk = unique[start : start + self.read_batch]

@@ -43,8 +43,11 @@ def sandbox_account() -> SandboxAccount:
         return _sandbox
 
 
-def connect_odoo(settings: OdooSettings) -> OdooClient:
-    """A client logged into `settings`' Odoo, or into the sandbox when no URL is set."""
+def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
+    """A client logged into `settings`' Odoo, or into the sandbox when no URL is set.
+
+    With `login=False` nothing is sent yet (for a client that resumes a saved session).
+    """
     if settings.is_sandbox:
         account = sandbox_account()
         url, db, username, password = account.url, account.db, account.login, account.password
@@ -66,13 +69,10 @@ def connect_odoo(settings: OdooSettings) -> OdooClient:
         page_size=settings.page_size,
         overlap_seconds=settings.overlap_seconds,
     )
-    return client.login()
+    return client.login() if login else client
 
 
 def check_odoo(settings: OdooSettings) -> dict:
     """Connect and log in as `TEST_CONNECTIONS_ONLY` does: version, uid, db (typed errors)."""
-    client = connect_odoo(settings)
-    try:
+    with connect_odoo(settings) as client:
         return client.check()
-    finally:
-        client.close()

@@ -137,13 +137,12 @@ class JsonRpc:
         )
 
     def version(self) -> dict:
-        """`common.version`, or the web route when `/jsonrpc` is gone."""
-        try:
-            return self.call("common", "version", [], idempotent=True)
-        except EndpointMissing:
-            return self.post(
-                "/web/webclient/version_info", {}, what="version_info", idempotent=True
-            )
+        """`common.version`."""
+        return self.call("common", "version", [], idempotent=True)
+
+    def web_version(self) -> dict:
+        """The same answer from the web client's route, which outlives `/jsonrpc`."""
+        return self.post("/web/webclient/version_info", {}, what="version_info", idempotent=True)
 
     def authenticate(self, login: str) -> int | bool:
         """The user's id, or False when Odoo refuses the login."""
@@ -211,11 +210,7 @@ class Json2:
     def __init__(self, transport: Transport, db: str, secret: str):
         self.transport = transport
         self.db = db
-        self._headers = {
-            "Authorization": f"bearer {secret}",
-            "X-Odoo-Database": db,
-            "Content-Type": "application/json; charset=utf-8",
-        }
+        self._headers = {"Authorization": f"bearer {secret}", "X-Odoo-Database": db}
         self._scrub = scrubber(secret)
 
     def execute(self, model: str, method: str, args: Sequence, kwargs: dict) -> Any:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -56,6 +56,22 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def _odoo_json(value: Any) -> Any:
+    """Dates and datetimes the way Odoo writes them: naive UTC, to the second."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    raise TypeError(f"{type(value).__name__} cannot be sent to Odoo")
+
+
+def encode(body: Any) -> bytes:
+    """The JSON body of a request; datetimes become Odoo's `YYYY-MM-DD HH:MM:SS` (UTC)."""
+    return json.dumps(body, default=_odoo_json, ensure_ascii=False, allow_nan=False).encode()
+
+
 def _reason(exc: httpx.TransportError, timeout: float) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
         return f"could not connect within {timeout:g}s"
@@ -63,7 +79,7 @@ def _reason(exc: httpx.TransportError, timeout: float) -> str:
         return f"no answer within {timeout:g}s"
     if isinstance(exc, httpx.ConnectError):
         return "could not connect"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return "the connection was dropped"
     return type(exc).__name__
 
@@ -78,8 +94,6 @@ class Transport:
         timeout: float = 30.0,
         min_delay: float = 0.0,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
     ):
         base = httpx.URL(url)
         self.where = f"{base.scheme}://{base.host}" + (f":{base.port}" if base.port else "")
@@ -87,8 +101,6 @@ class Transport:
         self.min_delay = min_delay
         self.retry = retry or RetryPolicy()
         self.calls = 0
-        self._sleep = sleep
-        self._clock = clock
         self._last_call: float | None = None
         self._lock = threading.Lock()
         self._http = httpx.Client(
@@ -114,6 +126,8 @@ class Transport:
         Reads are retried on 429/502/503/504, dropped connections and timeouts; writes only
         when the request never reached Odoo (connect errors) or Odoo refused it with 429.
         """
+        content = encode(body)
+        headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
         retries = 0
         waited = 0.0
         while True:
@@ -121,7 +135,7 @@ class Transport:
             self.calls += 1
             status = retry_after = None
             try:
-                response = self._http.post(path, json=body, headers=headers)
+                response = self._http.post(path, content=content, headers=headers)
             except httpx.TransportError as exc:
                 reason = _reason(exc, self.timeout)
                 if not (idempotent or isinstance(exc, _NOT_SENT)):
@@ -142,7 +156,7 @@ class Transport:
             log.warning(
                 "odoo_retry", call=what, retry=retries, delay=round(delay, 3), reason=reason
             )
-            self._sleep(delay)
+            time.sleep(delay)
 
     def _unavailable(
         self,
@@ -165,7 +179,7 @@ class Transport:
             return
         with self._lock:
             if self._last_call is not None:
-                wait = self._last_call + self.min_delay - self._clock()
+                wait = self._last_call + self.min_delay - time.monotonic()
                 if wait > 0:
-                    self._sleep(wait)
-            self._last_call = self._clock()
+                    time.sleep(wait)
+            self._last_call = time.monotonic()

@@ -1,7 +1,8 @@
 """The local scheduler: delivers Pub/Sub-shaped CloudEvents to the functions in-process.
 
 Each `functions/<name>/function.json` names the function's entry point, its trigger
-(`pubsub` or `http`) and, for Pub/Sub, its topic; Terraform reads the same manifests.
+(`pubsub` or `http`), for Pub/Sub its topic, and the topics it may publish to; Terraform
+reads the same manifests (`odoo_engines.packaging`, `functions/README.md`).
 Messages a function publishes (continuations, forecast shards) land in the local
 publisher's queue and are delivered to the subscribed functions until the queue is empty.
 """
@@ -11,60 +12,28 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
-import os
 import sys
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from cloudevents.http import CloudEvent
 
 from ..errors import ConfigError
 from ..logging import get_logger
+from ..packaging import FunctionManifest, list_manifests
 from ..pubsub import local_publisher
 
 log = get_logger("scheduler")
 MAX_DELIVERIES = 10_000
 
 
-@dataclass(frozen=True)
-class FunctionSpec:
-    name: str
-    folder: Path
-    entry_point: str
-    trigger: str
-    topic: str | None
-
-
-def functions_dir() -> Path:
-    """`FUNCTIONS_DIR`, else `functions/` of this checkout, else `./functions`."""
-    configured = os.environ.get("FUNCTIONS_DIR")
-    if configured:
-        return Path(configured)
-    beside = Path(__file__).resolve().parents[3] / "functions"
-    return beside if beside.is_dir() else Path("functions")
-
-
-def list_functions() -> list[FunctionSpec]:
+def list_functions() -> list[FunctionManifest]:
     """Every function folder with a manifest, sorted by name."""
-    specs = []
-    for manifest in sorted(functions_dir().glob("*/function.json")):
-        spec = json.loads(manifest.read_text())
-        specs.append(
-            FunctionSpec(
-                name=manifest.parent.name,
-                folder=manifest.parent,
-                entry_point=spec["entry_point"],
-                trigger=spec["trigger"],
-                topic=spec.get("topic"),
-            )
-        )
-    return specs
+    return list_manifests()
 
 
-def get_function(name: str) -> FunctionSpec:
+def get_function(name: str) -> FunctionManifest:
     for spec in list_functions():
         if spec.name == name:
             return spec
@@ -72,7 +41,7 @@ def get_function(name: str) -> FunctionSpec:
     raise ConfigError(f"no function named {name!r} (known: {known})")
 
 
-def load_entry_point(spec: FunctionSpec):
+def load_entry_point(spec: FunctionManifest):
     """Import the function's main.py as its own module and return the entry point."""
     module_name = f"_function_{spec.name.replace('-', '_')}"
     module = sys.modules.get(module_name)
@@ -133,9 +102,19 @@ def deliver(name: str, data: Any = None, attributes: dict[str, str] | None = Non
     return delivered
 
 
-def _call(spec: FunctionSpec, data: Any, attributes: dict[str, str]) -> None:
+def _call(spec: FunctionManifest, data: Any, attributes: dict[str, str]) -> None:
     log.info("delivering", function=spec.name, topic=spec.topic, attributes=attributes)
+    publisher = local_publisher()
+    already = len(publisher.history)
     load_entry_point(spec)(pubsub_event(spec.topic or spec.name, data, attributes))
+    # In the cloud a function may publish only to the topics its manifest lists
+    # (Terraform grants pubsub.publisher on those alone): hold local runs to the same rule.
+    undeclared = {m.topic for m in publisher.history[already:]} - set(spec.publishes)
+    if undeclared:
+        raise ConfigError(
+            f"{spec.name} published to {', '.join(sorted(undeclared))}, which "
+            f"{spec.folder / 'function.json'} does not list under publishes"
+        )
 
 
 def serve(name: str, host: str = "127.0.0.1", port: int = 8080) -> None:

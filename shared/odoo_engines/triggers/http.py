@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from flask import Request, Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
@@ -103,6 +104,8 @@ class Router:
             request.headers.get("X-Cloud-Trace-Context", "").split("/")[0] or uuid.uuid4().hex
         )
         set_trace(trace_id)
+        # every log line of this request carries it (the seeds' `trace_id` field)
+        structlog.contextvars.bind_contextvars(trace_id=trace_id)
         adapter = self.map.bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()

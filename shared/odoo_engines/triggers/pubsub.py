@@ -3,6 +3,11 @@
 Delivery is at least once. A message that can never succeed (bad JSON, unknown tenant:
 `PermanentError`) is logged and acknowledged by returning; a transient failure raises so
 Pub/Sub retries it (retries are on in Terraform, with a dead-letter topic).
+
+A wrapped function takes either a CloudEvent (Eventarc, the local scheduler) or the HTTP
+request of a Pub/Sub push subscription, which is how Terraform delivers messages: only a
+subscription it owns can carry a dead-letter policy. Push requests are acknowledged with
+204 and retried on any 5xx.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from werkzeug.wrappers import Request
 
 from ..errors import PermanentError
 from ..logging import get_logger, set_trace
@@ -39,8 +46,25 @@ def decode_cloud_event(event) -> PubSubMessage:
     """
     envelope = event.data or {}
     message = envelope.get("message") if isinstance(envelope, dict) else None
+    source = (event.get("source") if hasattr(event, "get") else "") or ""
+    return _decode_message(message, topic=source.rsplit("/", 1)[-1])
+
+
+def decode_push_request(request: Request) -> PubSubMessage:
+    """Decode the JSON envelope a Pub/Sub push subscription POSTs.
+
+    Terraform points each subscription at `<function url>/projects/P/topics/T`, so the
+    topic is the last part of the path.
+    """
+    envelope = request.get_json(force=True, silent=True)
+    message = envelope.get("message") if isinstance(envelope, dict) else None
+    topic = request.path.rsplit("/topics/", 1)[-1] if "/topics/" in request.path else ""
+    return _decode_message(message, topic=topic)
+
+
+def _decode_message(message: Any, topic: str) -> PubSubMessage:
     if not isinstance(message, dict):
-        raise PermanentError("CloudEvent has no Pub/Sub message")
+        raise PermanentError("no Pub/Sub message in the event")
     raw = message.get("data") or ""
     try:
         text = base64.b64decode(raw, validate=True).decode("utf-8") if raw else ""
@@ -52,12 +76,11 @@ def decode_cloud_event(event) -> PubSubMessage:
         raise PermanentError(f"message data is not JSON: {exc.msg} at {exc.pos}") from None
     if not isinstance(data, dict):
         raise PermanentError("message data must be a JSON object")
-    source = (event.get("source") if hasattr(event, "get") else "") or ""
     return PubSubMessage(
         data=data,
         attributes={str(k): str(v) for k, v in (message.get("attributes") or {}).items()},
         message_id=str(message.get("messageId") or message.get("message_id") or ""),
-        topic=source.rsplit("/", 1)[-1],
+        topic=topic,
     )
 
 
@@ -65,12 +88,14 @@ def pubsub_handler(fn: Callable[[PubSubMessage], Any]) -> Callable[[Any], None]:
     """Wrap `fn(message)` as a CloudEvent function with the ack/retry policy above."""
 
     @functools.wraps(fn)
-    def handle(event) -> None:
+    def handle(event):
+        push = isinstance(event, Request)
+        acknowledge = ("", 204) if push else None
         try:
-            message = decode_cloud_event(event)
+            message = decode_push_request(event) if push else decode_cloud_event(event)
         except PermanentError as exc:
             log.error("poison message acknowledged", function=fn.__name__, error=str(exc))
-            return
+            return acknowledge
         set_trace(message.message_id or None)
         try:
             fn(message)
@@ -90,5 +115,6 @@ def pubsub_handler(fn: Callable[[PubSubMessage], Any]) -> Callable[[Any], None]:
                 error_type=type(exc).__name__,
             )
             raise
+        return acknowledge
 
     return handle

@@ -47,6 +47,8 @@ def before_create(db, model: str, vals: dict) -> dict:
             db.write("product.template", [vals["product_tmpl_id"]], template_vals)
     elif model == "product.template":
         vals.setdefault("uom_id", _default_uom(db))
+        if db.registry[model].fields["categ_id"].required:  # 16-18 default: "All"
+            vals.setdefault("categ_id", min(db.tables["product.category"], default=None))
         if "uom_po_id" in db.registry[model].fields:
             vals.setdefault("uom_po_id", vals["uom_id"])
         _sync_product_type(db, vals)

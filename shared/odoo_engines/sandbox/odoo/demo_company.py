@@ -5,7 +5,7 @@ templates with attribute variants ("Tamaño: 500 ml"), some variants without a c
 sharing one code, some archived, barcodes, weights; partners with Chilean addresses;
 `months` of sale orders with trend, yearly seasonality and intermittent SKUs; stock quants
 in internal (and some non-internal) locations; open purchases and manufacturing orders.
-The same spec and seed give the same data (the default start follows today's month).
+The same spec and seed give the same data (by default dates follow the current hour).
 Rows are inserted in bulk, without business rules: 50,000 products take a few seconds.
 """
 
@@ -170,6 +170,7 @@ class DemoSpec:
     no_code_share: float = 0.05
     intermittent_share: float = 0.3
     duplicate_codes: int = 3  # variants given another variant's default_code
+    now: datetime | None = None  # the generation instant (naive UTC); default: this hour
 
     def first_month(self, today: date) -> date:
         if self.start is not None:
@@ -210,7 +211,8 @@ class _Generator:
         self.spec = spec
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
-        self.now = db.now
+        # Whole hours: two databases generated in the same hour hold the same rows.
+        self.now = spec.now or db.now.replace(minute=0, second=0, microsecond=0)
         self.first = spec.first_month(self.now.date())
         self.period_start = _month_start(self.first, 0)
         self.period_end = min(_month_start(self.first, spec.months), self.now)
@@ -673,11 +675,17 @@ class _Generator:
         return max(len(ptavs), 1)
 
     def _codes_shared_and_missing(self) -> None:
-        rows = [r for r in self.rows["product.product"] if r["default_code"]]
-        if len(rows) < 2:
-            return
-        for n in range(min(self.spec.duplicate_codes, len(rows) // 2)):
-            source, target = rows[(n * 7) % len(rows)], rows[-1 - n]
+        """Whatever the sizes, a few codes are shared, missing, and a few goods archived."""
+        spec, rows = self.spec, self.rows["product.product"]
+        goods = [r for r, v in zip(rows, self.variants, strict=True) if v["kind"] == "goods"]
+        if spec.no_code_share > 0 and goods and all(r["default_code"] for r in rows):
+            goods[len(goods) // 2]["default_code"] = None
+        if spec.archived_share > 0 and len(goods) > 2 and all(r["active"] for r in goods):
+            goods[-2]["active"] = False
+            self.variants[rows.index(goods[-2])]["active"] = False
+        coded = [r for r in rows if r["default_code"]]
+        for n in range(min(spec.duplicate_codes, len(coded) // 2)):
+            source, target = coded[(n * 7) % len(coded)], coded[-1 - n]
             target["default_code"] = source["default_code"]
 
     # -- partners -----------------------------------------------------------------------------
@@ -854,14 +862,11 @@ class _Generator:
             hour=rng.randint(12, 23), microsecond=0
         )  # Chilean business hours, UTC
         age = self.now - confirmed
-        roll = rng.random()
-        state = (
-            "cancel"
-            if roll < 0.03
-            else "draft"
-            if roll < 0.05 and age < timedelta(days=60)
-            else "sale"
-        )
+        state = "sale"
+        if sequence % 31 == 7:
+            state = "cancel"
+        elif sequence % 19 == 4 and age < timedelta(days=60):
+            state = "draft"  # recent quotations not confirmed yet
         locked = state == "sale" and age > timedelta(days=60) and rng.random() < 0.4
         written = min(
             confirmed + timedelta(days=rng.uniform(0, 10), microseconds=rng.randrange(1, 999_999)),
@@ -895,7 +900,7 @@ class _Generator:
         delivered = state == "sale" and age > timedelta(days=7)
         lines: list[dict] = []
         seq = 10
-        if rng.random() < 0.05:
+        if sequence % 17 == 5:
             lines.append(
                 {
                     "display_type": "line_section",
@@ -906,7 +911,7 @@ class _Generator:
             qty = self._quantity(product, wholesale)
             discount = rng.choice((0.0, 0.0, 0.0, 5.0, 10.0)) if wholesale else 0.0
             lines.append({"product": product, "qty": qty, "discount": discount})
-        if rng.random() < 0.05:
+        if sequence % 23 == 9:
             lines.append({"display_type": "line_note", "name": "Despachar en horario AM."})
         untaxed = tax_total = 0.0
         for line in lines:
@@ -958,30 +963,19 @@ class _Generator:
     def _stock(self) -> None:
         rng = self.rng
         recent = self.now - timedelta(days=30)
-        for v in self.variants:
-            if not v["storable"] or not v["active"]:
-                continue
+        stocked = [v for v in self.variants if v["storable"] and v["active"]]
+        for n, v in enumerate(stocked):
             if rng.random() < 0.85:
                 qty = float(rng.choice((0, rng.randint(1, 40), rng.randint(20, 300))))
-                if rng.random() < 0.01:
-                    qty = -float(
-                        rng.randint(1, 5)
-                    )  # negative quants happen after oversold pickings
+                if n % 97 == 11:
+                    qty = -float(rng.randint(1, 5))  # oversold pickings leave negative quants
                 self._quant(v["id"], self.loc_stock, qty, recent)
             if rng.random() < 0.2:
-                self._quant(
-                    v["id"],
-                    rng.choice((self.loc_shelf, self.loc_stock2)),
-                    float(rng.randint(1, 60)),
-                    recent,
-                )
-            if rng.random() < 0.05:
-                self._quant(
-                    v["id"],
-                    rng.choice((self.loc_transit, self.loc_customer)),
-                    float(rng.randint(1, 20)),
-                    recent,
-                )
+                location = rng.choice((self.loc_shelf, self.loc_stock2))
+                self._quant(v["id"], location, float(rng.randint(1, 60)), recent)
+            if n % 20 == 3:  # goods on their way or at customers: quants, but not on hand
+                location = rng.choice((self.loc_transit, self.loc_customer))
+                self._quant(v["id"], location, float(rng.randint(1, 20)), recent)
 
     def _quant(self, product_id: int, location: int, qty: float, recent: datetime) -> None:
         reserved = (

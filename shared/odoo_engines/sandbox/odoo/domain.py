@@ -92,10 +92,12 @@ class Interval:
 
 @dataclass(frozen=True)
 class Compiled:
-    """A domain ready to run: the row predicate and the ranges it implies per field."""
+    """A domain ready to run: the row predicate, the ranges it implies per field, and
+    `candidates`: when known, a set of ids outside which no row can match."""
 
     predicate: Predicate
     ranges: dict[str, Interval]
+    candidates: frozenset[int] | None = None
 
 
 def _true(row: dict) -> bool:
@@ -215,7 +217,24 @@ class DomainCompiler:
             return self._name_leaf(getter, field, operator, value)
         if field.type in ("one2many", "many2many"):
             return self._x2many_leaf(getter, field, operator, value)
-        return self._scalar_leaf(getter, field, operator, value)
+        compiled = self._scalar_leaf(getter, field, operator, value)
+        if operator in ("=", "in"):
+            return self._with_candidates(compiled, field, value)
+        return compiled
+
+    def _with_candidates(self, compiled: Compiled, field: Field, value: Any) -> Compiled:
+        """`id in ids` or `many2one in ids`: only those rows (or those children) can match."""
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return compiled  # False/None (NULL) or names: no candidate set
+        if field.name == "id":
+            candidates = frozenset(values)
+        elif field.type == "many2one" and field.compute is None:
+            children = self.db.children(self.model.name, field.name)
+            candidates = frozenset(c for v in values for c in children.get(v, ()))
+        else:
+            return compiled
+        return Compiled(compiled.predicate, compiled.ranges, candidates)
 
     def _operators(self) -> tuple[str, ...]:
         ops = OPERATORS_16
@@ -541,7 +560,10 @@ def _and(left: Compiled, right: Compiled) -> Compiled:
     ranges = dict(left.ranges)
     for name, interval in right.ranges.items():
         ranges[name] = ranges[name].intersect(interval) if name in ranges else interval
-    return Compiled(lambda r: a(r) and b(r), ranges)
+    candidates = left.candidates if right.candidates is None else right.candidates
+    if left.candidates is not None and right.candidates is not None:
+        candidates = left.candidates & right.candidates
+    return Compiled(lambda r: a(r) and b(r), ranges, candidates)
 
 
 def _or(left: Compiled, right: Compiled) -> Compiled:
@@ -551,7 +573,10 @@ def _or(left: Compiled, right: Compiled) -> Compiled:
     ranges = {
         n: left.ranges[n].hull(right.ranges[n]) for n in left.ranges.keys() & right.ranges.keys()
     }
-    return Compiled(lambda r: a(r) or b(r), ranges)
+    candidates = None
+    if left.candidates is not None and right.candidates is not None:
+        candidates = left.candidates | right.candidates
+    return Compiled(lambda r: a(r) or b(r), ranges, candidates)
 
 
 def _or_all(parts: Iterable[Compiled]) -> Compiled:

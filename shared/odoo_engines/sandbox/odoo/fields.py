@@ -39,9 +39,14 @@ class Field:
     compute: Compute | None = None  # how the sandbox obtains a non-column value
     search: bool = False  # a computed field Odoo can search (has a search method)
     related: str | None = None  # "product_tmpl_id.name": filled in by the registry
+    inherited: bool = False  # a template field on product.product (_inherits): sortable
     default: Any = None  # value or callable(db) for create
     help: str = ""
     name: str = field(default="", init=False)
+
+    @property
+    def sortable(self) -> bool:
+        return (self.store or self.inherited) and self.type not in ("one2many", "many2many")
 
     @property
     def searchable(self) -> bool:
@@ -57,7 +62,7 @@ class Field:
             "readonly": self.readonly or (self.compute is not None and not self.related),
             "store": self.store,
             "searchable": self.searchable,
-            "sortable": self.store and self.type not in ("one2many", "many2many"),
+            "sortable": self.sortable,
             "manual": False,
             "company_dependent": False,
             "name": self.name,
@@ -84,8 +89,8 @@ class Field:
             return bool(value)
         if value is None:
             return [] if kind in ("one2many", "many2many") else False
-        if kind == "datetime":
-            return value.strftime(DATETIME_FORMAT)
+        if kind == "datetime":  # truncated to the second, as Datetime.to_string
+            return value.isoformat(" ", "seconds")
         if kind == "date":
             return value.strftime(DATE_FORMAT)
         return value

@@ -282,14 +282,24 @@ def _resolve_related(registry: dict[str, Model], model: Model, f: Field) -> None
     f.selection = f.selection if f.selection is not None else target.selection
     f.string = f.string or target.string
 
-    def compute(db, row: dict, chain=tuple(chain)) -> Any:
-        for model_name, step in chain[:-1]:
-            fk = db.value(model_name, row, step)
-            row = db.row(registry[model_name].fields[step].relation, fk) if fk else None
+    resolved: list = []  # [(getter, comodel table)...], last: (getter, None); built on first use
+
+    def compute(db, row: dict) -> Any:
+        if not resolved:
+            for model_name, step in chain:
+                relation = registry[model_name].fields[step].relation
+                last = (model_name, step) == chain[-1]
+                resolved.append(
+                    (db.getter(model_name, step), None if last else db.tables[relation])
+                )
+        for get, table in resolved:
+            if table is None:
+                return get(row)
+            fk = get(row)
+            row = table.get(fk) if fk else None
             if row is None:
                 return None
-        model_name, step = chain[-1]
-        return db.value(model_name, row, step)
+        return None
 
     f.compute = compute
 
@@ -576,7 +586,7 @@ def _product_models(release: Release) -> list[Model]:
         "stock_quant_ids": One2many("stock.quant", "product_id", "Quants"),
     }
     for name in related_names:
-        product_fields[name] = Related(f"product_tmpl_id.{name}", store=name == "name")
+        product_fields[name] = Related(f"product_tmpl_id.{name}", inherited=True)
     if release.is_favorite:
         product_order = (
             "is_favorite desc, default_code, name, id"

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import business
-from .domain import Compiled, DomainCompiler, Interval
+from .domain import Compiled, DomainCompiler, Interval, normalize
 from .exceptions import AccessDenied, OdooValueError, UserError, ValidationError
 from .fields import RELATIONAL, Field
 from .models import Model, build_registry
@@ -66,6 +66,13 @@ class _SortedIndex:
     lead: list | None = None
     desc: bool = False
     nonnull: tuple[int, int] = (0, 0)  # where the non-NULL lead values sit
+    _positions: dict[int, int] | None = None
+
+    def positions(self) -> dict[int, int]:
+        """{id: position in this order}, built on first use."""
+        if self._positions is None:
+            self._positions = {rid: i for i, rid in enumerate(self.ids)}
+        return self._positions
 
 
 def utcnow() -> datetime:
@@ -255,7 +262,7 @@ class Database:
             f = m.fields.get(name)
             if f is None:
                 raise OdooValueError(f"Invalid field {name!r} on model {model!r}")
-            if not f.store or f.type in ("one2many", "many2many"):
+            if not f.sortable:
                 continue  # Odoo cannot order by a non-column; it skips the term
             desc = len(words) > 1 and words[1] == "desc"
             nulls = words[-1] if words[-2:-1] == ["nulls"] else None
@@ -318,13 +325,22 @@ class Database:
         context: dict | None = None,
     ) -> list[int]:
         """Ids matching `domain`, in `order` (default `_order`); limit 0/None/False = all."""
+        with self.lock:
+            return self._search(model, domain, offset, limit, order, context)
+
+    def _search(self, model, domain, offset, limit, order, context) -> list[int]:
         compiled = self.compile(model, domain, context)
         index = self._sorted(model, self.parse_order(model, order))
+        table, predicate = self.tables[model], compiled.predicate
         start, end = 0, len(index.ids)
         interval = compiled.ranges.get(index.lead_field) if index.lead_field else None
         if interval is not None:
             start, end = _slice(index, interval)
-        table, ids, predicate = self.tables[model], index.ids, compiled.predicate
+        ids = index.ids
+        if compiled.candidates is not None and len(compiled.candidates) < end - start:
+            position = index.positions()
+            ids = sorted((i for i in compiled.candidates if i in table), key=position.__getitem__)
+            start, end = 0, len(ids)
         skip, found = int(offset or 0), []
         for i in range(start, end):
             rid = ids[i]
@@ -338,20 +354,18 @@ class Database:
         return found
 
     def filter_ids(self, model: str, compiled: Compiled) -> list[int]:
-        predicate = compiled.predicate
-        return [rid for rid, row in self.tables[model].items() if predicate(row)]
+        """Every id matching, in no particular order."""
+        table, predicate = self.tables[model], compiled.predicate
+        if compiled.candidates is not None:
+            return [rid for rid in compiled.candidates if rid in table and predicate(table[rid])]
+        return [rid for rid, row in table.items() if predicate(row)]
 
     def search_count(
         self, model: str, domain: Any = (), limit: int | None = None, context: dict | None = None
     ) -> int:
-        predicate = self.compile(model, domain, context).predicate
-        count = 0
-        for row in self.tables[model].values():
-            if predicate(row):
-                count += 1
-                if limit and count >= limit:
-                    break
-        return count
+        with self.lock:
+            count = len(self.filter_ids(model, self.compile(model, domain, context)))
+        return min(count, limit) if limit else count
 
     def name_search_ids(
         self,
@@ -363,10 +377,11 @@ class Database:
         limit: int | None = None,
     ) -> list[int]:
         """Ids whose display name (product: also code and barcode) matches `name`."""
-        m = self.model(model)
-        rec = m.rec_name
-        if model == "product.product" and name:
-            name_domain = [
+        rec_name = self.model(model).rec_name
+        if not name and operator in ("ilike", "like"):
+            by_name = []  # Odoo: an empty name matches everything
+        elif model == "product.product":
+            by_name = [
                 "|",
                 "|",
                 ("default_code", operator, name),
@@ -374,15 +389,9 @@ class Database:
                 ("name", operator, name),
             ]
         else:
-            name_domain = (
-                [(rec, operator, name)] if name or operator not in ("ilike", "like") else []
-            )
-        return self.search(
-            model,
-            [*(["&"] if name_domain and domain else []), *name_domain, *domain],
-            limit=limit,
-            context=context,
-        )
+            by_name = [(rec_name, operator, name)]
+        both = ["&", *normalize(by_name), *normalize(domain or [])]
+        return self.search(model, both, limit=limit, context=context)
 
     # -- read ------------------------------------------------------------------------------
     def check_fields(self, model: str, names: Iterable[str]) -> list[str]:
@@ -402,6 +411,10 @@ class Database:
         context: dict | None = None,
     ) -> list[dict]:
         """Rows as `read` returns them, in the order of `ids`; missing ids are dropped."""
+        with self.lock:
+            return self._read(model, ids, fields, load, context)
+
+    def _read(self, model, ids, fields, load, context) -> list[dict]:
         m = self.model(model)
         names = self.check_fields(model, fields) if fields else [n for n in m.fields if n != "id"]
         active_test = (context or {}).get("active_test", True)

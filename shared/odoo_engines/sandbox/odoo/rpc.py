@@ -129,6 +129,52 @@ def default_get(self, fields_list):
     return result
 
 
+def web_read(self, specification):
+    return _web_read(self.db, self.model, self.ids, specification, self.context)
+
+
+def web_search_read(
+    self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+):
+    """17+: one call, related records inline (ODOO.md §10); `length` as Odoo counts it."""
+    ids = self.db.search(self.model, domain, offset, limit, order, self.context)
+    records = _web_read(self.db, self.model, ids, specification, self.context)
+    if not records:
+        return {"length": 0, "records": []}
+    length = len(records) + (offset or 0)
+    if limit and len(records) == limit and not (count_limit and count_limit <= length):
+        length = self.db.search_count(self.model, domain, count_limit, self.context)
+    return {"length": length, "records": records}
+
+
+def _web_read(db: Database, model: str, ids: list[int], spec: dict, context: dict) -> list[dict]:
+    """`web_read`: plain fields as `read(load=None)`; relations with `fields` read inline."""
+    rows = db.read(model, ids, list(spec), load=None, context=context)
+    fields = db.registry[model].fields
+    for name, sub in spec.items():
+        if not (isinstance(sub, dict) and "fields" in sub) or fields[name].relation is None:
+            continue
+        comodel, inner = fields[name].relation, sub["fields"] or {}
+        if fields[name].type == "many2one":
+            wanted = sorted({r[name] for r in rows if r[name]})
+            inline = {v["id"]: v for v in _web_read(db, comodel, wanted, inner, context)}
+            for row in rows:
+                row[name] = inline.get(row[name], {"id": row[name]}) if row[name] else False
+            continue
+        for row in rows:
+            children = row[name]
+            if sub.get("order") or sub.get("limit"):
+                children = db.search(
+                    comodel,
+                    [("id", "in", children)],
+                    limit=sub.get("limit"),
+                    order=sub.get("order"),
+                    context={**context, "active_test": False},
+                )
+            row[name] = _web_read(db, comodel, children, inner, context)
+    return rows
+
+
 def context_get(self):
     return self.db.user_context(self.uid)
 
@@ -164,6 +210,9 @@ def methods_for(release: Release, model: str) -> dict[str, Method]:
     }
     if release.name_get:
         methods["name_get"] = Method(name_get, True)
+    if release.major >= 17:
+        methods["web_read"] = Method(web_read, True)
+        methods["web_search_read"] = Method(web_search_read, False)
     if model == "res.users":
         methods["context_get"] = Method(context_get, False)
     if model == "ir.model":

@@ -1,0 +1,8 @@
+"""poll-tenant: one poll cycle for the tenant named by the message's `connection_id`."""
+
+import functions_framework
+
+from odoo_engines.orders.function import handle_poll_tenant
+from odoo_engines.triggers import pubsub_handler
+
+poll_tenant = functions_framework.cloud_event(pubsub_handler(handle_poll_tenant))

@@ -1,0 +1,8 @@
+"""Cloud Function `product-sync`: Scheduler → Pub/Sub → one catalogue sync."""
+
+import functions_framework
+
+from odoo_engines.products.function import handle_product_sync
+from odoo_engines.triggers import pubsub_handler
+
+sync_products = functions_framework.cloud_event(pubsub_handler(handle_product_sync))

@@ -1,0 +1,8 @@
+"""webhook-retry: sends the retry queue's due webhooks (Cloud Scheduler, every minute)."""
+
+import functions_framework
+
+from odoo_engines.orders.function import handle_webhook_retry
+from odoo_engines.triggers import pubsub_handler
+
+webhook_retry = functions_framework.cloud_event(pubsub_handler(handle_webhook_retry))

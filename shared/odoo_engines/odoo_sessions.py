@@ -1,0 +1,47 @@
+"""Odoo client sessions kept between runs, so a run with nothing to do costs few calls.
+
+A scheduled sync that finds nothing new should not spend three of its round trips on
+`common.version`, `authenticate` and `fields_get`. The last good session of an account
+is kept in `sync_state` (no secret in it) for a few hours and forgotten on any failure,
+so an upgraded Odoo or a changed user is picked up again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from . import jobs
+from .config import OdooSettings
+from .db import Database
+from .odoo import OdooClient, connect_odoo
+
+JOB = "odoo-session"
+MAX_AGE_SECONDS = 6 * 3600
+
+
+def _scope(settings: OdooSettings) -> str:
+    account = f"{settings.url}|{settings.db}|{settings.username}"
+    return hashlib.sha256(account.encode()).hexdigest()[:32]
+
+
+def connect_with_session(db: Database, settings: OdooSettings) -> OdooClient:
+    """A client for `settings`, resuming the account's saved session when it is fresh."""
+    if settings.is_sandbox:
+        return connect_odoo(settings)  # a new in-process sandbox each process: nothing to keep
+    saved = jobs.load_cursor(db, JOB, _scope(settings))
+    if saved and time.time() - saved.get("saved_at", 0) < MAX_AGE_SECONDS:
+        return connect_odoo(settings, login=False).resume(saved["session"])
+    return connect_odoo(settings)
+
+
+def save_session(db: Database, settings: OdooSettings, client: OdooClient) -> None:
+    """Keep the client's session for the next run (after a successful run)."""
+    if not settings.is_sandbox:
+        state = {"saved_at": time.time(), "session": client.session()}
+        jobs.save_cursor(db, JOB, _scope(settings), state)
+
+
+def forget_session(db: Database, settings: OdooSettings) -> None:
+    """Drop the saved session (after any failure: the next run logs in afresh)."""
+    jobs.save_cursor(db, JOB, _scope(settings), None)

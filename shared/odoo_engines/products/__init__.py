@@ -1,0 +1,1 @@
+"""The product engine: Odoo's catalogue in PostgreSQL, embedded, searchable."""

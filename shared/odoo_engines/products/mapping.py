@@ -1,0 +1,177 @@
+"""Odoo product.product records → `products` rows (pure functions, no I/O).
+
+Odoo's field set changes across versions (ODOO.md §5, §6.6): `detailed_type` (16/17)
+became `type` + `is_storable` (18+); unset values come back as `false`; descriptions
+are HTML. Everything here copes with each version's shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from typing import Any
+
+# What we ask Odoo for; fields this version lacks are dropped by the client.
+ODOO_FIELDS = [
+    "default_code", "name", "description_sale", "description", "categ_id", "active",
+    "lst_price", "list_price", "standard_price", "type", "detailed_type", "is_storable",
+    "barcode", "weight", "volume", "sale_ok", "purchase_ok", "uom_id", "company_id",
+    "qty_available", "product_tmpl_id", "write_date",
+]  # fmt: skip
+
+COLUMNS = [
+    "odoo_id", "sku", "name", "description", "category_id", "category_name", "is_active",
+    "list_price", "standard_price", "product_type", "barcode", "weight", "volume",
+    "sale_ok", "purchase_ok", "uom_id", "uom_name", "company_id", "qty_available",
+    "template_id", "odoo_write_date", "text_for_embedding", "text_hash",
+]  # fmt: skip
+
+MAX_EMBED_TEXT = 8000  # characters; beyond this the text adds little and costs tokens
+_SPACES = re.compile(r"\s+")
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4"):
+            self.parts.append(" ")
+
+
+def plain_text(value: Any) -> str:
+    """Text of an Odoo Char/Text/Html value: `false` → "", tags removed, spaces folded."""
+    if not value or not isinstance(value, str):
+        return ""
+    # lone UTF-16 surrogates cannot be stored; NUL bytes cannot be in PostgreSQL text
+    value = value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    if "<" in value and ">" in value:
+        parser = _TextOnly()
+        parser.feed(value)
+        parser.close()
+        value = "".join(parser.parts)
+    else:
+        value = html.unescape(value)
+    return _SPACES.sub(" ", value).strip()
+
+
+def many2one(value: Any) -> tuple[int | None, str | None]:
+    """`[id, "display name"]` or `false` → (id, name)."""
+    if isinstance(value, list | tuple) and value:
+        return int(value[0]), (str(value[1]) if len(value) > 1 and value[1] else None)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None
+    return None, None
+
+
+def product_type(record: dict[str, Any]) -> str | None:
+    """One vocabulary for every version: product (storable), consu, service, combo."""
+    if record.get("detailed_type"):
+        return str(record["detailed_type"])
+    kind = record.get("type") or None
+    if kind == "consu" and record.get("is_storable"):
+        return "product"
+    return kind
+
+
+def sku_for(record: dict[str, Any], odoo_db: str) -> str:
+    """The variant's internal reference, or `ODOO-{db}-{id}` when it has none."""
+    code = plain_text(record.get("default_code"))
+    return code[:100] if code else f"ODOO-{odoo_db}-{record['id']}"
+
+
+_TYPE_LABELS = {"product": "Storable product", "consu": "Consumable", "service": "Service",
+                "combo": "Combo"}  # fmt: skip
+
+
+def embedding_text(sku: str, name: str, description: str, category: str | None,
+                   kind: str | None) -> str:  # fmt: skip
+    """The seed's text: `SKU: … Name: … Description: … Category: … Type: …`."""
+    parts = [f"SKU: {sku}", f"Name: {name}"]
+    if description:
+        parts.append(f"Description: {description}")
+    if category:
+        parts.append(f"Category: {category}")
+    if kind:
+        parts.append(f"Type: {_TYPE_LABELS.get(kind, kind)}")
+    return ". ".join(parts)[:MAX_EMBED_TEXT]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def _odoo_datetime(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    return datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    """One `products` row in COLUMNS order, plus what the sync reports on."""
+
+    values: tuple
+
+    @property
+    def odoo_id(self) -> int:
+        return self.values[0]
+
+    @property
+    def sku(self) -> str:
+        return self.values[1]
+
+
+def to_row(record: dict[str, Any], odoo_db: str) -> ProductRow:
+    """Map one product.product record (any version 16–19) to a row."""
+    sku = sku_for(record, odoo_db)
+    name = plain_text(record.get("name"))[:500] or sku
+    description = plain_text(record.get("description_sale")) or plain_text(
+        record.get("description")
+    )
+    category_id, category = many2one(record.get("categ_id"))
+    uom_id, uom_name = many2one(record.get("uom_id"))
+    company_id, _ = many2one(record.get("company_id"))
+    template_id, _ = many2one(record.get("product_tmpl_id"))
+    kind = product_type(record)
+    text = embedding_text(sku, name, description, category, kind)
+    price = record.get("lst_price", record.get("list_price"))
+    return ProductRow(
+        (
+            int(record["id"]),
+            sku,
+            name,
+            description or None,
+            category_id,
+            category[:255] if category else None,
+            bool(record.get("active", True)),
+            _number(price),
+            _number(record.get("standard_price")),
+            kind,
+            plain_text(record.get("barcode"))[:100] or None,
+            _number(record.get("weight")),
+            _number(record.get("volume")),
+            bool(record.get("sale_ok", True)),
+            bool(record.get("purchase_ok", True)),
+            uom_id,
+            uom_name[:100] if uom_name else None,
+            company_id,
+            _number(record.get("qty_available")),
+            template_id,
+            _odoo_datetime(record.get("write_date")),
+            text,
+            text_hash(text),
+        )
+    )

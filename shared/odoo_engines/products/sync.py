@@ -1,0 +1,189 @@
+"""The product sync: Odoo's catalogue → `products`, then embeddings for what changed.
+
+One run: take the job's advisory lock; page product.product by (write_date, id) from the
+saved cursor (archived included), each page one transaction with its cursor; reconcile
+deletions by comparing id sets once the pages are done; refresh on-hand quantities of
+products whose stock moved; embed rows whose text or model changed, as few provider
+calls as the batch limit allows. Near the time budget it stops, keeps its cursor and
+asks for a continuation. Every step is idempotent, so a redelivered message is harmless.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .. import jobs
+from ..db import Database
+from ..embeddings import Embedder
+from ..errors import EngineError, PermanentError
+from ..logging import get_logger
+from ..pubsub import PRODUCT_SYNC, Publisher
+from . import store
+from .mapping import ODOO_FIELDS, to_row
+
+log = get_logger("product_sync")
+JOB = "product-sync"
+MODEL = "product.product"
+RESERVE_SECONDS = 30.0  # left for the last page, its commit and publishing the continuation
+
+
+def _reserve(budget: jobs.TimeBudget) -> float:
+    return min(RESERVE_SECONDS, budget.seconds / 4)
+
+
+@dataclass
+class SyncOptions:
+    """How to run: from scratch (`full`), resuming a continuation, or checks only."""
+
+    full: bool = False
+    resume: bool = False
+    page_size: int = 500
+    time_budget: float = 480.0
+
+
+@dataclass
+class SyncResult:
+    """The seed's result shape, plus what operators need to trust it."""
+
+    success: bool = False
+    products_processed: int = 0
+    products_inserted: int = 0
+    products_updated: int = 0
+    products_deactivated: int = 0
+    embeddings_generated: int = 0
+    embedding_calls: int = 0
+    odoo_calls: int = 0
+    db_statements: int = 0
+    duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
+    continued: bool = False
+    skipped: str | None = None
+    catalogue_seconds: float = 0.0  # Odoo → products, deletions and stock
+    embedding_seconds: float = 0.0
+    duration_seconds: float = 0.0
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run_sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
+             options: SyncOptions) -> SyncResult:  # fmt: skip
+    """One product sync run; failures end up in the result (and re-raise if transient)."""
+    started = time.monotonic()
+    result = SyncResult()
+    statements_before, embed_calls_before = db.statements, embedder.calls
+    odoo_calls_before = odoo.calls
+    with db.advisory_lock(JOB) as got:
+        if not got:
+            result.success, result.skipped = True, "another product sync is running"
+            log.info("product_sync_skipped", reason=result.skipped)
+            return result
+        run_id = jobs.start_run(db, JOB)
+        try:
+            _sync(db, odoo, embedder, publisher, options, result)
+            result.success = True
+        except EngineError as exc:
+            result.error = str(exc)
+            raise
+        finally:
+            result.duration_seconds = round(time.monotonic() - started, 3)
+            result.odoo_calls = odoo.calls - odoo_calls_before
+            result.embedding_calls = embedder.calls - embed_calls_before
+            result.db_statements = db.statements - statements_before
+            jobs.finish_run(db, run_id, result.as_dict())
+            log.info("product_sync_finished", **result.as_dict())
+    return result
+
+
+def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
+          options: SyncOptions, result: SyncResult) -> None:  # fmt: skip
+    budget = jobs.TimeBudget(options.time_budget)
+    store.check_dimensions(db, embedder.dimensions)
+    store.prepare(db)
+    cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB)
+    fields = odoo.existing_fields(MODEL, ODOO_FIELDS)
+    # A continuation resumes exactly where its predecessor stopped; a new run re-reads
+    # the client's overlap window behind the cursor (late commits).
+    overlap = 0 if options.resume else None
+    pages = odoo.pages(MODEL, [], fields, cursor=cursor, page_size=options.page_size,
+                       include_archived=True, overlap_seconds=overlap)  # fmt: skip
+    for page in pages:
+        rows = [to_row(record, odoo.db) for record in page.records]
+        with db.transaction():
+            written = store.write_page(db, rows)
+            jobs.save_cursor(db, JOB, "", page.cursor)
+        result.products_processed += len(rows)
+        result.products_inserted += written.inserted
+        result.products_updated += written.updated
+        if budget.exhausted(_reserve(budget)):
+            _continue(publisher, result, "pages")
+            return
+    _refresh_stock(db, odoo, options)
+    result.products_deactivated = store.deactivate_missing(
+        db, odoo.search(MODEL, [], context={"active_test": False})
+    )
+    result.duplicate_skus = store.duplicate_skus(db)
+    if result.duplicate_skus:
+        log.warning("duplicate_skus", count=len(result.duplicate_skus),
+                    skus=list(result.duplicate_skus)[:20])  # fmt: skip
+    result.catalogue_seconds = round(budget.elapsed(), 3)
+    done = _embed_pending(db, embedder, budget, result)
+    result.embedding_seconds = round(budget.elapsed() - result.catalogue_seconds, 3)
+    if not done:
+        _continue(publisher, result, "embeddings")
+        return
+    jobs.mark_success(db, JOB)
+
+
+def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
+    """Re-read on-hand quantities of products whose stock moved since the last run.
+
+    qty_available is computed and never bumps the product's write_date; stock.quant's
+    write_date moves with its quantity, so its own cursor finds what changed. A run
+    without that cursor has just read every product, quantities included: it only
+    places the cursor at the newest quant (the pager re-reads an overlap behind it).
+    """
+    cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "stock")
+    if cursor is None:
+        newest = odoo.search_read("stock.quant", [], ["write_date"],
+                                  order="write_date desc, id desc", limit=1)  # fmt: skip
+        if newest:
+            position = {"write_date": str(newest[0]["write_date"])[:19], "id": newest[0]["id"]}
+            jobs.save_cursor(db, JOB, "stock", position)
+        return
+    for page in odoo.pages("stock.quant", [], ["product_id"], cursor=cursor,
+                           page_size=options.page_size * 4):  # fmt: skip
+        ids = sorted({q["product_id"][0] for q in page.records if q.get("product_id")})
+        quantities = odoo.read(MODEL, ids, ["qty_available"]) if ids else []
+        with db.transaction():
+            store.update_quantities(db, quantities)
+            jobs.save_cursor(db, JOB, "stock", page.cursor)
+
+
+def _embed_pending(db: Database, embedder: Embedder, budget: jobs.TimeBudget,
+                   result: SyncResult) -> bool:  # fmt: skip
+    """Embed every stale row; False when the time budget ran out first.
+
+    At least one batch is embedded per run, so continuations always make progress.
+    """
+    store.invalidate_other_models(db, embedder.model)
+    while True:
+        pending = store.pending_embeddings(db, embedder.max_batch)
+        if not pending:
+            return True
+        if result.embeddings_generated and budget.exhausted(_reserve(budget)):
+            return False
+        ids, texts, hashes = zip(*pending, strict=True)
+        vectors = embedder.embed(list(texts))
+        if len(vectors) != len(ids):
+            raise PermanentError(f"embedder returned {len(vectors)} vectors for {len(ids)} texts")
+        store.store_embeddings(db, ids, hashes, vectors, embedder.model)
+        result.embeddings_generated += len(ids)
+
+
+def _continue(publisher: Publisher, result: SyncResult, phase: str) -> None:
+    publisher.publish(PRODUCT_SYNC, {"resume": True})
+    result.continued = True
+    log.info("product_sync_continues", phase=phase, processed=result.products_processed)

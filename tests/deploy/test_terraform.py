@@ -1,0 +1,218 @@
+"""terraform/ read with python-hcl2 (no terraform binary): every function, topic, job and
+secret the code needs is wired, each function under its own service account.
+
+Terraform builds its resources from the manifests (`for_each` over local.functions, a
+`fileset` of functions/*/function.json); these tests check that wiring in the HCL and
+then compute from the manifests what Terraform will create.
+"""
+
+import ast
+import re
+
+import pytest
+
+from deploy.production import (
+    FUNCTIONS,
+    production_env,
+    resource,
+    secret_variables,
+    terraform,
+    variable_default,
+)
+from odoo_engines.config import load_settings
+from odoo_engines.packaging import DEFAULTS, MAX_EVENT_TIMEOUT, list_manifests
+
+MANIFESTS = list_manifests(FUNCTIONS)
+FUNCTION = ("google_cloudfunctions2_function", "function")
+# Secret settings no deployed function needs. ORDERS_SECRET_KEY: the key of the orders
+# engine's local encrypted store, which Secret Manager replaces in the cloud.
+LOCAL_ONLY_SECRETS = {"ORDERS_SECRET_KEY"}
+
+
+def _block(body: dict, name: str) -> dict:
+    (block,) = body[name]
+    return block
+
+
+def _dynamic(body: dict, name: str) -> dict:
+    (block,) = [d[name] for d in body.get("dynamic", []) if name in d]
+    return block
+
+
+def _topics() -> set[str]:
+    """What local.topics evaluates to: each event function's topic and what any publishes."""
+    return {m.topic for m in MANIFESTS if m.trigger == "pubsub"} | {
+        topic for m in MANIFESTS for topic in m.publishes
+    }
+
+
+def test_functions_are_read_from_every_manifest_with_its_defaults():
+    functions = terraform()["locals"]["functions"]
+    assert 'fileset(local.functions_dir, "*/function.json")' in functions
+    assert "merge(local.manifest_defaults, jsondecode(file(" in functions
+    assert terraform()["locals"]["functions_dir"] == "${path.module}/../functions"
+    assert terraform()["locals"]["manifest_defaults"] == DEFAULTS
+
+
+def test_every_function_folder_has_a_function_resource_with_its_entry_point():
+    body = resource(*FUNCTION)
+    assert body["for_each"] == "${local.functions}"
+    assert body["name"] == "${each.key}"
+    assert _block(body, "build_config")["entry_point"] == "${each.value.entry_point}"
+    on_disk = {p.parent.name for p in FUNCTIONS.glob("*/function.json")}
+    assert on_disk == {m.name for m in MANIFESTS}
+    for manifest in MANIFESTS:
+        if manifest.has_code:
+            tree = ast.parse((manifest.folder / "main.py").read_text())
+            defined = {
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            } | {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+            assert manifest.entry_point in defined, f"{manifest.name}/main.py"
+
+
+def test_each_archive_is_uploaded_under_its_content_hash():
+    body = resource("google_storage_bucket_object", "source")
+    assert body["for_each"] == "${local.functions}"
+    assert "filesha256(local.archives[each.key])" in body["name"]
+    assert terraform()["locals"]["archives"] == (
+        '${{for name in keys(local.functions) : name => "${path.module}/build/${name}.zip"}}'
+    )
+    build = _block(resource(*FUNCTION), "build_config")
+    storage = _block(_block(build, "source"), "storage_source")
+    assert storage["object"] == "${google_storage_bucket_object.source[each.key].name}"
+
+
+def test_every_scheduler_job_targets_an_existing_topic():
+    job = resource("google_cloud_scheduler_job", "job")
+    assert job["for_each"] == "${local.scheduled}"
+    target = _block(job, "pubsub_target")
+    assert target["topic_name"] == "${google_pubsub_topic.topic[each.value.topic].id}"
+    assert resource("google_pubsub_topic", "topic")["for_each"] == "${local.topics}"
+    assert variable_default("schedules") == {}
+    scheduled = [m for m in MANIFESTS if m.schedule]
+    assert {m.name for m in scheduled} == {"product-sync", "sales-sync", "webhook-retry"}
+    for manifest in scheduled:
+        assert manifest.trigger == "pubsub" and manifest.topic in _topics(), manifest.name
+
+
+def test_every_secret_the_code_reads_is_a_secret_given_to_a_function():
+    environment = {}
+    for manifest in MANIFESTS:
+        environment.update(production_env(manifest))
+    read = secret_variables(environment)
+    assert {"DB_PASSWORD", "ODOO_PROD_PASSWORD", "OPENAI_API_KEY"} <= read
+    wired = {secret for m in MANIFESTS for secret in m.secrets}
+    unwired = sorted(read - wired - LOCAL_ONLY_SECRETS)
+    assert not unwired, f"list {unwired} under a function's secrets (or as LOCAL_ONLY_SECRETS)"
+
+    assert resource("google_secret_manager_secret", "secret")["for_each"] == (
+        "${local.secret_names}"
+    )
+    service = _block(resource(*FUNCTION), "service_config")
+    secrets = _dynamic(service, "secret_environment_variables")
+    assert secrets["for_each"] == "${local.function_secrets[each.key]}"
+    content = _block(secrets, "content")
+    assert content["key"] == "${secret_environment_variables.value}"
+    assert content["secret"] == (
+        "${google_secret_manager_secret.secret[secret_environment_variables.value].secret_id}"
+    )
+
+
+@pytest.mark.parametrize("manifest", MANIFESTS, ids=lambda m: m.name)
+def test_each_function_gets_what_production_settings_require(manifest):
+    settings = load_settings(production_env(manifest))
+    assert settings.is_production
+    assert settings.database.mode == "cloudsql"
+    assert settings.database.password == "made-up-db_password"
+    assert settings.odoo.url == "https://odoo.example.com"
+
+
+def test_a_function_reads_only_its_own_secrets():
+    grant = resource("google_secret_manager_secret_iam_member", "function")
+    assert grant["for_each"] == "${local.function_secret_pairs}"
+    assert grant["role"] == "roles/secretmanager.secretAccessor"
+    assert grant["secret_id"] == "${google_secret_manager_secret.secret[each.value.secret].id}"
+    assert grant["member"] == "${google_service_account.function[each.value.function].member}"
+
+
+def test_every_function_runs_as_its_own_service_account():
+    account = resource("google_service_account", "function")
+    assert account["for_each"] == "${local.functions}"
+    assert account["account_id"] == "fn-${each.key}"
+    service = _block(resource(*FUNCTION), "service_config")
+    assert service["service_account_email"] == "${google_service_account.function[each.key].email}"
+    ids = [f"fn-{m.name}" for m in MANIFESTS]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", i) for i in ids)
+    database = resource("google_project_iam_member", "database")
+    assert database["for_each"] == "${local.database_grants}"
+    assert "google_service_account.function[name].member" in terraform()["locals"]["database_users"]
+    assert terraform()["locals"]["database_roles"] == [
+        "roles/cloudsql.client",
+        "roles/cloudsql.instanceUser",
+    ]
+    assert "resource.name ==" in _block(database, "condition")["expression"]
+
+
+def test_a_function_publishes_only_to_the_topics_its_manifest_lists():
+    grant = resource("google_pubsub_topic_iam_member", "publisher")
+    assert grant["for_each"] == "${local.function_publish_pairs}"
+    assert grant["role"] == "roles/pubsub.publisher"
+    assert grant["topic"] == "${google_pubsub_topic.topic[each.value.topic].name}"
+
+
+def test_event_functions_are_pushed_with_retries_and_a_dead_letter_topic():
+    push = resource("google_pubsub_subscription", "push")
+    assert push["for_each"] == "${local.event_functions}"
+    assert push["topic"] == "${google_pubsub_topic.topic[each.value.topic].id}"
+    assert push["ack_deadline_seconds"] > MAX_EVENT_TIMEOUT
+    assert max(m.timeout_seconds for m in MANIFESTS if m.trigger == "pubsub") <= MAX_EVENT_TIMEOUT
+    assert _block(push, "retry_policy")["minimum_backoff"]
+    dead_letter = _block(push, "dead_letter_policy")
+    assert dead_letter["dead_letter_topic"] == "${google_pubsub_topic.dead_letter.id}"
+    endpoint = _block(push, "push_config")["push_endpoint"]
+    assert endpoint.endswith("/projects/${var.project}/topics/${each.value.topic}")
+    oidc = _block(_block(push, "push_config"), "oidc_token")
+    assert oidc["service_account_email"] == "${google_service_account.push.email}"
+    invoker = resource("google_cloud_run_v2_service_iam_member", "push")
+    assert invoker["for_each"] == "${local.event_functions}"
+    assert invoker["role"] == "roles/run.invoker"
+
+
+def test_ingress_and_invokers_follow_the_manifests():
+    service = _block(resource(*FUNCTION), "service_config")
+    assert service["ingress_settings"] == (
+        '${each.value.ingress == "all" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"}'
+    )
+    invokers = terraform()["locals"]["http_invokers"]
+    assert 'f.invoker == "public" ? ["allUsers"]' in invokers
+    assert "lookup(var.http_invokers, name, [])" in invokers
+    assert service["environment_variables"].startswith(
+        "${merge(var.function_env, local.common_env, {"
+    )
+    assert terraform()["locals"]["common_env"]["ENVIRONMENT"] == "production"
+
+
+def test_the_database_is_postgresql_16_or_newer_with_backups_and_iam_auth():
+    version = variable_default("db_version")
+    assert int(version.removeprefix("POSTGRES_")) >= 16
+    instance = resource("google_sql_database_instance", "main")
+    settings = _block(instance, "settings")
+    backups = _block(settings, "backup_configuration")
+    assert backups["enabled"] is True and backups["point_in_time_recovery_enabled"] is True
+    assert instance["deletion_protection"] == "${var.db_deletion_protection}"
+    assert variable_default("db_deletion_protection") is True
+    flags = {f["name"]: f["value"] for f in settings["database_flags"]}
+    assert flags["cloudsql.iam_authentication"] == "on"
+    assert resource("google_sql_user", "function")["type"] == "CLOUD_IAM_SERVICE_ACCOUNT"
+    assert resource("google_sql_user", "app")["password"] == "${random_password.db.result}"
+
+
+def test_outputs_give_urls_connection_name_and_topics():
+    assert {"http_function_urls", "database_connection_name", "topics"} <= set(
+        terraform()["output"]
+    )

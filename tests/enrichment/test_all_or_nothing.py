@@ -1,0 +1,41 @@
+"""A product is saved only with both AI answers: a failure between them writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from odoo_engines.enrichment import service
+from odoo_engines.enrichment.resilience import CircuitBreaker
+from odoo_engines.enrichment.validation import NewProduct
+from odoo_engines.enrichment.writer import ProductWriter
+from odoo_engines.errors import TransientError
+from odoo_engines.llm import OfflineTextGenerator
+
+
+class CategoryOutage:
+    """The real offline generator, with the provider going down after the description."""
+
+    offline = True
+
+    def __init__(self):
+        self.inner = OfflineTextGenerator()
+        self.model = self.inner.model
+        self.calls = 0
+
+    def complete_json(self, system, user, schema, name):
+        self.calls += 1
+        if name == "product_category":
+            raise TransientError("provider went away")
+        return self.inner.complete_json(system, user, schema, name)
+
+
+def test_category_failure_after_the_description_saves_nothing(db, settings):
+    generator = CategoryOutage()
+    writer = ProductWriter(
+        generator, CircuitBreaker(), settings.enrichment, 30.0, sleep=lambda _s: None
+    )
+    with pytest.raises(TransientError):
+        service.create_product(db, writer, settings.enrichment, NewProduct("Laptop", (), 3))
+    assert generator.calls == 1 + settings.enrichment.llm_attempts
+    assert db.fetchval("SELECT count(*) FROM enriched_products") == 0
+    assert db.fetchval("SELECT count(*) FROM stock_alerts") == 0

@@ -1,0 +1,109 @@
+"""The functions as GCP runs them: Pub/Sub CloudEvents through the functions-framework."""
+
+import base64
+import json
+from pathlib import Path
+
+import functions_framework
+import pytest
+from cloudevents.conversion import to_binary
+
+from odoo_engines.orders.signing import poll_token
+from odoo_engines.pubsub import local_publisher
+from odoo_engines.sandbox.scheduler import pubsub_event
+
+from .conftest import SECRET, add_tenant, queue_failed
+from .shop import place_orders
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+
+
+@pytest.fixture
+def function_env(orders_env, monkeypatch):
+    for key, value in orders_env.items():
+        monkeypatch.setenv(key, value)
+    return orders_env
+
+
+def _client(name, target, signature="cloudevent"):
+    app = functions_framework.create_app(target, str(FUNCTIONS / name / "main.py"), signature)
+    return app.test_client()
+
+
+def _post_event(client, event):
+    headers, body = to_binary(event)
+    return client.post("/", headers=headers, data=body)
+
+
+def _raw_event(topic, raw_data: bytes, attributes):
+    event = pubsub_event(topic, {}, attributes)
+    event.data["message"]["data"] = base64.b64encode(raw_data).decode()
+    return event
+
+
+def test_webhook_retry_sends_due_items(function_env, db, admin, webhook_sink):
+    tenant = add_tenant(admin, webhook_sink.url)
+    queue_failed(db, tenant, [1, 2])
+    response = _post_event(
+        _client("webhook-retry", "webhook_retry"), pubsub_event("webhook-retry", {})
+    )
+    assert response.status_code == 200
+    assert sorted(d.json["external_id"] for d in webhook_sink.deliveries) == [
+        "odoo_acme_1",
+        "odoo_acme_2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "attributes", "logged"),
+    [
+        (b"{not json", {"connection_id": "abc"}, "not JSON"),
+        (b"{}", {}, "needs a connection_id"),
+        (b"{}", {"connection_id": "0123456789abcdef"}, "no tenant with id"),
+    ],
+)
+def test_poll_tenant_acknowledges_what_can_never_succeed(
+    function_env, log_output, raw, attributes, logged
+):
+    client = _client("poll-tenant", "poll_tenant")
+    response = _post_event(client, _raw_event("poll-tenant", raw, attributes))
+    assert response.status_code == 200  # acknowledged: Pub/Sub will not redeliver
+    assert logged in log_output.getvalue()
+
+
+def test_poll_tenant_delivers_the_tenants_orders(function_env, db, admin, shop, webhook_sink):
+    ids = place_orders(shop, 3)
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
+    event = pubsub_event("poll-tenant", {}, {"connection_id": tenant.id})
+    assert _post_event(_client("poll-tenant", "poll_tenant"), event).status_code == 200
+    delivered = sorted(int(d.json["order"]["platform_order_id"]) for d in webhook_sink.deliveries)
+    assert delivered == ids
+    assert db.fetchval("SELECT orders_sent FROM sync_log") == 3
+
+
+def test_poll_api_publishes_an_immediate_poll_for_the_right_secret(function_env, db, admin):
+    tenant = add_tenant(admin, "http://127.0.0.1:9/hook")
+    client = _client("orders-api", "orders_api", "http")
+    published = len(local_publisher().history)
+    wrong = client.post(f"/tenants/{tenant.id}/poll", headers={"X-Webhook-Secret": "whsec_x"})
+    unknown = client.post("/tenants/ffffffffffffffff/poll", headers={"X-Webhook-Secret": SECRET})
+    assert wrong.status_code == unknown.status_code == 401
+    assert json.loads(wrong.data)["error"] == json.loads(unknown.data)["error"]
+    by_header = client.post(f"/tenants/{tenant.id}/poll", headers={"X-Webhook-Secret": SECRET})
+    by_token = client.post(f"/tenants/{tenant.id}/poll?token={poll_token(SECRET, tenant.id)}")
+    assert by_header.status_code == by_token.status_code == 202
+    new = local_publisher().history[published:]
+    assert [(m.topic, m.attributes) for m in new] == [
+        ("poll-tenant", {"connection_id": tenant.id}),
+        ("poll-tenant", {"connection_id": tenant.id}),
+    ]
+    while local_publisher().pop():  # leave the process-wide queue as found
+        pass
+
+
+def test_poll_api_refuses_a_paused_tenant(function_env, db, admin):
+    tenant = add_tenant(admin, "http://127.0.0.1:9/hook")
+    admin.pause(tenant.id)
+    client = _client("orders-api", "orders_api", "http")
+    response = client.post(f"/tenants/{tenant.id}/poll", headers={"X-Webhook-Secret": SECRET})
+    assert response.status_code == 409
