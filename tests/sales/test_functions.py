@@ -85,6 +85,15 @@ def test_test_connections_only_changes_nothing(db, make_odoo, function_env):
     assert local_publisher().history == []
 
 
+def test_use_test_odoo_switches_to_the_test_account(db, make_odoo, function_env):
+    test_account = {k.replace("_PROD_", "_TEST_"): v for k, v in env_for(make_odoo()).items()}
+    function_env(**test_account, ODOO_PROD_URL="http://127.0.0.1:9", ODOO_PROD_DB="prod",
+                 ODOO_PROD_USERNAME="admin", ODOO_PROD_PASSWORD="unused")  # fmt: skip
+    message = {"use_test_odoo": True, "test_connections_only": True}
+    result = handle_sales_sync(PubSubMessage(message))
+    assert result["odoo"]["db"] == test_account["ODOO_TEST_DB"]
+
+
 def test_forecast_only_asks_for_a_forecast_without_syncing(db, make_odoo, function_env):
     function_env(**env_for(make_odoo()), FORECAST_ONLY="true")
     result = handle_sales_sync(PubSubMessage({}))
