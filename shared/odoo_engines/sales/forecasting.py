@@ -3,9 +3,9 @@
 A run is planned once (`plan_run`: how many SKUs, how many shards) and each shard is
 forecast on its own (`run_shard`), normally as one Pub/Sub message per shard. A shard
 is deterministic and upserts by (sku, forecast_date), so a redelivered shard rewrites
-the same rows, and any split into shards gives the rows one big run gives. The shard
-that completes the run is told so (`ShardResult.run_complete`) exactly once, and asks
-for the production plan.
+the same rows, and any split into shards gives the rows one big run gives. A shard that
+finds every shard stored (`ShardResult.run_complete`) asks for the production plan;
+two shards finishing together may both ask, and the plan step is idempotent.
 """
 
 from __future__ import annotations
@@ -165,16 +165,15 @@ def run_shard(db: Database, run: ForecastRun, shard: int, horizon: int) -> Shard
             " seconds = EXCLUDED.seconds, finished_at = now()",
             (run.run_id, shard, outcome.skus, outcome.fallbacks, outcome.seconds),
         )
-    # Exactly one caller sees the run complete: the one that stamps plan_requested_at.
-    outcome.run_complete = (
+    # Complete once every shard is stored, until the plan is made: a shard redelivered
+    # because publishing the plan request failed asks again (the plan is idempotent).
+    outcome.run_complete = bool(
         db.fetchval(
-            "UPDATE forecast_runs r SET plan_requested_at = now()"
-            " WHERE run_id = %s AND plan_requested_at IS NULL"
-            " AND (SELECT count(*) FROM forecast_shards s WHERE s.run_id = r.run_id) = r.shards"
-            " RETURNING 1",
+            "SELECT r.planned_at IS NULL AND r.shards ="
+            " (SELECT count(*) FROM forecast_shards s WHERE s.run_id = r.run_id)"
+            " FROM forecast_runs r WHERE r.run_id = %s",
             (run.run_id,),
         )
-        is not None
     )
     log.info(
         "forecast_shard_done",

@@ -21,8 +21,8 @@ CREATE TABLE forecast (
 );
 CREATE INDEX forecast_year_month ON forecast (year, month);
 
--- A forecast run split into shards (one Pub/Sub message each); the last shard to
--- finish asks for the production plan, once.
+-- A forecast run split into shards (one Pub/Sub message each); a shard that finds
+-- them all stored asks for the production plan, until `planned_at` is set.
 CREATE TABLE forecast_runs (
     run_id text PRIMARY KEY,
     start_month date NOT NULL,                 -- first forecast month
@@ -30,7 +30,6 @@ CREATE TABLE forecast_runs (
     shards integer NOT NULL CHECK (shards > 0),
     skus integer NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
-    plan_requested_at timestamptz,
     planned_at timestamptz
 );
 
