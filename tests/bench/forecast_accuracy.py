@@ -4,7 +4,8 @@ Run: `.venv/bin/python tests/bench/forecast_accuracy.py [--products 800 --orders
 The sandbox company's orders go through the real path (sync into a scratch embedded
 PostgreSQL database, monthly demand from `sales_items`); every SKU with a sale before the
 hold-out year is forecast from the months before it. Prints mean MASE and sMAPE of the
-chosen method against seasonal naive and Theta alone (and SES, TSB for reference) for
+chosen method against seasonal naive and Theta alone (and SES, TSB for reference; and
+RMSSE, which unlike MASE does not reward forecasting zero on intermittent demand) for
 smooth (smooth + erratic) and intermittent (intermittent + lumpy) SKUs, the 80%
 interval's coverage, and whether the targets hold: at least 10% lower MASE than seasonal
 naive overall, and no worse than the best single method on either class.
@@ -30,7 +31,13 @@ import pg8000.dbapi  # noqa: E402
 from odoo_engines.config import load_settings  # noqa: E402
 from odoo_engines.db import connect  # noqa: E402
 from odoo_engines.db.connection import embedded_socket  # noqa: E402
-from odoo_engines.forecast import classify_demand, forecast_series, mase, smape  # noqa: E402
+from odoo_engines.forecast import (  # noqa: E402
+    classify_demand,
+    forecast_series,
+    mase,
+    rmsse,
+    smape,
+)
 from odoo_engines.forecast.methods import seasonal_naive, ses, theta, tsb  # noqa: E402
 from odoo_engines.logging import configure_logging  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
@@ -99,7 +106,13 @@ def evaluate(items: list) -> None:
             forecasts[name] = np.maximum(method(trimmed, HOLD_OUT, 12), 0)
         for name, forecast in forecasts.items():
             for key in (group, "overall"):
-                scores[key][name].append((mase(test, forecast, trimmed), smape(test, forecast)))
+                scores[key][name].append(
+                    (
+                        mase(test, forecast, trimmed),
+                        smape(test, forecast),
+                        rmsse(test, forecast, trimmed),
+                    )
+                )
     seconds = time.monotonic() - started
     used = ", ".join(f"{k} {v}" for k, v in sorted(models.items(), key=lambda kv: -kv[1]))
     print(f"{sum(models.values())} SKUs forecast in {seconds:.1f} s; chosen models: {used}")
@@ -111,6 +124,11 @@ def evaluate(items: list) -> None:
                  for v in scores[key].values()]  # fmt: skip
         print(f"{key:<13} {len(scores[key]['chosen']):>5}  " + "  ".join(f"{c:>16}" for c in cells))
     print("(mean MASE / mean sMAPE %)")
+    print(f"\n{'RMSSE':<13} {'':>5}  " + "  ".join(f"{n:>16}" for n in scores["overall"]))
+    for key in ("smooth", "intermittent", "overall"):
+        if key in scores:
+            cells = [f"{np.mean([s[2] for s in v]):16.3f}" for v in scores[key].values()]
+            print(f"{key:<13} {'':>5}  " + "  ".join(cells))
     for group, values in coverage.items():
         print(f"80% interval coverage, {group}: {np.mean(values):.0%}")
 

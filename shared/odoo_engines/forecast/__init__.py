@@ -5,7 +5,15 @@ the forecast job, the CLI and anyone else call.
 """
 
 from .demand import DemandProfile, classify_demand
-from .metrics import mase, smape
+from .metrics import mase, rmsse, smape
 from .series import Forecast, forecast_series
 
-__all__ = ["DemandProfile", "Forecast", "classify_demand", "forecast_series", "mase", "smape"]
+__all__ = [
+    "DemandProfile",
+    "Forecast",
+    "classify_demand",
+    "forecast_series",
+    "mase",
+    "rmsse",
+    "smape",
+]

@@ -187,8 +187,10 @@ def candidates(demand_class: str) -> Candidates:
     """Candidates per demand class: seasonal methods where demand is regular, the
     intermittent-demand methods where it is not, SES and Theta everywhere."""
     if demand_class in (SMOOTH, ERRATIC):
-        combined = (SEASONAL_AVERAGE, SES, THETA)
-        return Candidates((SEASONAL_NAIVE, *combined), combined)
+        # Whole seasons averaged carry regular demand best on the sandbox's histories
+        # (better than SES in the combination); Theta adds the trend.
+        combined = (SEASONAL_AVERAGE, SEASONAL_NAIVE, THETA)
+        return Candidates((*combined, SES), combined)
     if demand_class in SPORADIC:
         combined = (SES, THETA, TSB)
         return Candidates((*combined, CROSTON_SBA), combined)

@@ -9,8 +9,8 @@ How a forecast is made:
 3. Otherwise the demand is classified (smooth, erratic, intermittent, lumpy; see
    `demand`) and each candidate of its class (`methods.candidates`) is backtested from
    `BACKTEST_ORIGINS` rolling origins over the last year, each forecasting up to the end
-   of the history. The equal-weight combination of the class's smoothing methods is
-   scored from the same backtests (no extra fits). The lowest mean absolute error wins,
+   of the history. The equal-weight combination of the class's main methods is scored
+   from the same backtests (no extra fits). The lowest mean absolute error wins,
    but a single method must beat the combination by more than `SINGLE_MARGIN`: choosing
    on a couple of dozen points is noisy and averaging is the robust default.
 4. The winner is refitted on the whole history. A method that raises, returns
