@@ -71,15 +71,16 @@ def scratch_database() -> object:
 def histories(spec: DemoSpec, seed: int, version: str) -> list:
     server = SandboxOdoo(host="127.0.0.1", port=0).start()
     try:
-        started = time.monotonic()
         odoo_db = server.add_database("bench", version=version, spec=spec, seed=seed)
         client = OdooClient(server.url, odoo_db.name, odoo_db.login, odoo_db.api_key).login()
         db = scratch_database()
+        started, calls, statements = time.monotonic(), client.calls, db.statements
         counts = sync_sales(db, client)
         print(
             f"sandbox {version}: {spec.products} products, {spec.orders_per_month} orders/month, "
             f"{spec.months} months; synced {counts.orders} orders, {counts.lines_inserted} "
-            f"lines in {time.monotonic() - started:.0f} s"
+            f"lines in {time.monotonic() - started:.1f} s ({counts.pages} pages, "
+            f"{client.calls - calls} Odoo calls, {db.statements - statements} SQL statements)"
         )
         return load_histories(db, month_start(datetime.now(UTC).date()))
     finally:
