@@ -1,10 +1,10 @@
-"""Sales tests: sandbox Odoo databases per version, histories written into sales_items."""
+"""Sales tests: a client for the sandbox Odoo database, histories written into sales_items."""
 
 from __future__ import annotations
 
 import itertools
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,30 +14,8 @@ from odoo_engines.pubsub import local_publisher
 from odoo_engines.sales.demand import add_months
 from odoo_engines.sales.lines import COLUMNS
 from odoo_engines.sales.store import upsert_items
-from odoo_engines.sandbox.odoo import DemoSpec
 
-# Two years of a small company: long enough for backtested forecasts, quick to build.
-SPEC = DemoSpec(products=30, partners=12, months=24, orders_per_month=12)
-_names = itertools.count(1)
 _line_ids = itertools.count(1)
-
-
-@pytest.fixture
-def make_odoo(sandbox_server) -> Iterator[Callable]:
-    """`make_odoo(version="17.0", spec=SPEC)`: a fresh sandbox database, dropped afterwards."""
-    made = []
-
-    def make(version: str = "17.0", spec: DemoSpec = SPEC, seed: int = 11):
-        db = sandbox_server.add_database(
-            f"sales_{next(_names)}", version=version, spec=spec, seed=seed
-        )
-        made.append(db)
-        return db
-
-    yield make
-    sandbox_server.faults.clear()
-    for db in made:
-        sandbox_server.drop_database(db.name)
 
 
 def client_for(odoo_db, page_size: int = 500) -> OdooClient:
@@ -45,16 +23,6 @@ def client_for(odoo_db, page_size: int = 500) -> OdooClient:
     return OdooClient(
         odoo_db.url, odoo_db.name, odoo_db.login, odoo_db.api_key, page_size=page_size
     ).login()
-
-
-def env_for(odoo_db) -> dict[str, str]:
-    """ODOO_PROD_* variables of one sandbox database."""
-    return {
-        "ODOO_PROD_URL": odoo_db.url,
-        "ODOO_PROD_DB": odoo_db.name,
-        "ODOO_PROD_USERNAME": odoo_db.login,
-        "ODOO_PROD_PASSWORD": odoo_db.api_key,
-    }
 
 
 @pytest.fixture(autouse=True)

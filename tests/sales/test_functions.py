@@ -18,7 +18,7 @@ from odoo_engines.sales.runner import forecast_everything
 from odoo_engines.sandbox.scheduler import deliver, get_function, load_entry_point, pubsub_event
 from odoo_engines.triggers import PubSubMessage
 
-from .conftest import client_for, env_for, write_history
+from .conftest import client_for, write_history
 
 FORECASTS = (
     "SELECT sku, forecast_date, forecasted_quantity, lower_bound, upper_bound, model"
@@ -41,12 +41,9 @@ def published(topic: str) -> list[dict]:
     return [m.data for m in local_publisher().history if m.topic == topic]
 
 
-def test_sync_continuations_then_forecast_shards_then_the_plan(db, make_odoo, function_env):
-    odoo_db = make_odoo()
+def test_sync_continuations_then_forecast_shards_then_the_plan(db, odoo_db, odoo_env, function_env):
     # One page per invocation (the budget is spent at once), ten SKUs per shard.
-    function_env(
-        **env_for(odoo_db), TIME_BUDGET_SECONDS="1", ODOO_PAGE_SIZE="60", FORECAST_SHARD_SIZE="10"
-    )
+    function_env(**odoo_env, TIME_BUDGET_SECONDS="1", ODOO_PAGE_SIZE="60", FORECAST_SHARD_SIZE="10")
     delivered = deliver("sales-sync", {})
 
     syncs = db.rows("SELECT success, result FROM runs WHERE job = 'sales-sync' ORDER BY id")
@@ -77,16 +74,16 @@ def test_sync_continuations_then_forecast_shards_then_the_plan(db, make_odoo, fu
     assert db.fetchall(FORECASTS) == fanned_out
 
 
-def test_test_connections_only_changes_nothing(db, make_odoo, function_env):
-    function_env(**env_for(make_odoo()))
+def test_test_connections_only_changes_nothing(db, odoo_env, function_env):
+    function_env(**odoo_env)
     result = handle_sales_sync(PubSubMessage({"test_connections_only": True}))
     assert result["mode"] == "test_connections" and result["odoo"]["version"] == "17.0"
     assert db.fetchval("SELECT count(*) FROM sales_items") == 0
     assert local_publisher().history == []
 
 
-def test_use_test_odoo_switches_to_the_test_account(db, make_odoo, function_env):
-    test_account = {k.replace("_PROD_", "_TEST_"): v for k, v in env_for(make_odoo()).items()}
+def test_use_test_odoo_switches_to_the_test_account(db, odoo_env, function_env):
+    test_account = {k.replace("_PROD_", "_TEST_"): v for k, v in odoo_env.items()}
     function_env(**test_account, ODOO_PROD_URL="http://127.0.0.1:9", ODOO_PROD_DB="prod",
                  ODOO_PROD_USERNAME="admin", ODOO_PROD_PASSWORD="unused")  # fmt: skip
     message = {"use_test_odoo": True, "test_connections_only": True}
@@ -94,16 +91,16 @@ def test_use_test_odoo_switches_to_the_test_account(db, make_odoo, function_env)
     assert result["odoo"]["db"] == test_account["ODOO_TEST_DB"]
 
 
-def test_forecast_only_asks_for_a_forecast_without_syncing(db, make_odoo, function_env):
-    function_env(**env_for(make_odoo()), FORECAST_ONLY="true")
+def test_forecast_only_asks_for_a_forecast_without_syncing(db, odoo_env, function_env):
+    function_env(**odoo_env, FORECAST_ONLY="true")
     result = handle_sales_sync(PubSubMessage({}))
     assert result["mode"] == "forecast_only"
     assert published(FORECAST) == [{"reason": "forecast_only"}]
     assert db.fetchval("SELECT count(*) FROM sales_items") == 0
 
 
-def test_skip_forecast_syncs_without_asking_for_a_forecast(db, make_odoo, function_env):
-    function_env(**env_for(make_odoo()))
+def test_skip_forecast_syncs_without_asking_for_a_forecast(db, odoo_env, function_env):
+    function_env(**odoo_env)
     result = handle_sales_sync(PubSubMessage({"skip_forecast": True, "force_full_sync": True}))
     assert result["complete"] and result["mode"] == "full" and result["lines_inserted"] > 0
     assert published(FORECAST) == []

@@ -18,7 +18,7 @@ from odoo_engines.sales.production import (
     read_supply,
 )
 
-from .conftest import client_for, env_for
+from .conftest import client_for
 
 DEFAULTS = SalesSettings()
 
@@ -75,8 +75,7 @@ def test_plan_rows_subtract_stock_and_incoming_supply_largest_need_first():
     assert rows[1].explanation.startswith("MEDIA: forecast 100, stock 40, incoming 30")
 
 
-def test_supply_counts_internal_stock_open_manufacturing_and_pending_purchases(make_odoo):
-    odoo_db = make_odoo()
+def test_supply_counts_internal_stock_open_manufacturing_and_pending_purchases(odoo_db):
     product = odoo_db.search_read("product.product", [["sale_ok", "=", True]], ["id", "uom_id"])[0]
     pid = product["id"]
     locations = {
@@ -118,9 +117,8 @@ def test_supply_counts_internal_stock_open_manufacturing_and_pending_purchases(m
     assert supply.purchases[pid] == 6  # ordered 10, received 4; drafts are not orders
 
 
-def test_report_mode_writes_csv_charts_and_an_index(db, make_odoo, base_env, tmp_path):
-    odoo_db = make_odoo()
-    env = {**base_env, **env_for(odoo_db)}
+def test_report_mode_writes_csv_charts_and_an_index(db, odoo_env, base_env, tmp_path):
+    env = {**base_env, **odoo_env}
     runner = CliRunner()
     synced = runner.invoke(cli, ["sync", "sales"], env=env)
     assert synced.exit_code == 0, synced.output

@@ -25,8 +25,7 @@ def confirmed_lines(odoo_db) -> list[dict]:
     return [line for line in lines if line["product_id"] and not line["display_type"]]
 
 
-def test_a_repeated_sync_stores_each_line_once(db, make_odoo):
-    odoo_db = make_odoo()
+def test_a_repeated_sync_stores_each_line_once(db, odoo_db):
     client = client_for(odoo_db, page_size=40)
     first = sync_sales(db, client)
     assert first.complete and first.pages > 1
@@ -41,8 +40,7 @@ def test_a_repeated_sync_stores_each_line_once(db, make_odoo):
     assert db.fetchall(SNAPSHOT) == snapshot
 
 
-def test_odoo_calls_per_page_stay_constant(db, make_odoo):
-    odoo_db = make_odoo()
+def test_odoo_calls_per_page_stay_constant(db, odoo_db):
     client = client_for(odoo_db, page_size=25)
     client.fields("sale.order")  # metadata calls are made once per run, not per page
     client.fields("sale.order.line")
@@ -55,8 +53,7 @@ def test_odoo_calls_per_page_stay_constant(db, make_odoo):
     assert (client.calls - before - 1) / counts.pages <= 3
 
 
-def test_an_order_cancelled_after_the_sync_marks_its_lines_cancelled(db, make_odoo):
-    odoo_db = make_odoo()
+def test_an_order_cancelled_after_the_sync_marks_its_lines_cancelled(db, odoo_db):
     client = client_for(odoo_db)
     sync_sales(db, client)
     order_id, lines = db.fetchone(
@@ -78,8 +75,7 @@ def test_an_order_cancelled_after_the_sync_marks_its_lines_cancelled(db, make_od
     ) == [("sale", lines)]
 
 
-def test_sections_notes_and_down_payments_are_not_sales(db, make_odoo):
-    odoo_db = make_odoo()
+def test_sections_notes_and_down_payments_are_not_sales(db, odoo_db):
     client = client_for(odoo_db)
     partner = odoo_db.search_read("res.partner", [["customer_rank", ">", 0]], ["id"])[0]["id"]
     product = odoo_db.search_read("product.product", [["sale_ok", "=", True]], ["id"])[0]["id"]
@@ -99,8 +95,7 @@ def test_sections_notes_and_down_payments_are_not_sales(db, make_odoo):
     assert counts.lines_skipped >= 3
 
 
-def test_lines_removed_from_a_confirmed_order_are_removed(db, make_odoo):
-    odoo_db = make_odoo()
+def test_lines_removed_from_a_confirmed_order_are_removed(db, odoo_db):
     client = client_for(odoo_db)
     sync_sales(db, client)
     line_id = db.fetchval(
@@ -114,10 +109,11 @@ def test_lines_removed_from_a_confirmed_order_are_removed(db, make_odoo):
 
 
 @pytest.mark.parametrize(
-    ("version", "locked_state"), [("16.0", "done"), ("17.0", "sale"), ("19.0", "sale")]
+    ("odoo_db", "locked_state"),
+    [("16.0", "done"), ("17.0", "sale"), ("19.0", "sale")],
+    indirect=["odoo_db"],
 )
-def test_locked_orders_across_versions(db, make_odoo, version, locked_state):
-    odoo_db = make_odoo(version)
+def test_locked_orders_across_versions(db, odoo_db, locked_state):
     client = client_for(odoo_db)
     assert sync_sales(db, client).complete
     by_state = dict(
@@ -132,8 +128,8 @@ def test_locked_orders_across_versions(db, make_odoo, version, locked_state):
     assert db.fetchval("SELECT count(*) FROM sales_items WHERE uom IS NULL") == 0
 
 
-def test_a_line_sold_by_the_dozen_counts_twelve_units(db, make_odoo):
-    odoo_db = make_odoo("19.0")
+@pytest.mark.parametrize("odoo_db", ["19.0"], indirect=True)
+def test_a_line_sold_by_the_dozen_counts_twelve_units(db, odoo_db):
     client = client_for(odoo_db)
     dozen = odoo_db.search_read("uom.uom", [["name", "=", "Docena"]], ["id"])[0]["id"]
     partner = odoo_db.search_read("res.partner", [["customer_rank", ">", 0]], ["id"])[0]["id"]
@@ -152,8 +148,7 @@ def test_a_line_sold_by_the_dozen_counts_twelve_units(db, make_odoo):
     assert row == [{"quantity": 2, "uom": "Docena", "product_quantity": 24}]
 
 
-def test_a_sync_that_runs_out_of_time_resumes_from_its_cursor(db, make_odoo):
-    odoo_db = make_odoo()
+def test_a_sync_that_runs_out_of_time_resumes_from_its_cursor(db, odoo_db):
     client = client_for(odoo_db, page_size=30)
     partial = sync_sales(db, client, budget=TimeBudget(0.001))
     assert not partial.complete and partial.pages == 1
@@ -163,10 +158,9 @@ def test_a_sync_that_runs_out_of_time_resumes_from_its_cursor(db, make_odoo):
     assert partial.lines_inserted + rest.lines_inserted == len(confirmed_lines(odoo_db))
 
 
-def test_a_second_sync_waits_for_the_advisory_lock(db, make_odoo, settings):
+def test_a_second_sync_waits_for_the_advisory_lock(db, odoo_db, settings):
     from odoo_engines.db import connect
 
-    odoo_db = make_odoo()
     other = connect(settings)
     try:
         with other.advisory_lock(JOB) as got:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+# The product engine's rules, so a SKU here is the SKU of the `products` table.
+from ..products.mapping import many2one, sku_for
+
 CONFIRMED = ("sale", "done")
 ORDER_FIELDS = ["name", "state", "locked", "date_order", "partner_id", "currency_id", "company_id"]
 LINE_FIELDS = [
@@ -27,26 +30,11 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def many2one(value: Any) -> tuple[int | None, str | None]:
-    """`[id, "display name"]`, a bare id or `false` → (id, name)."""
-    if isinstance(value, list | tuple) and value:
-        return int(value[0]), (str(value[1]) if len(value) > 1 and value[1] else None)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value, None
-    return None, None
-
-
 def odoo_datetime(value: Any) -> datetime | None:
     """Odoo's naive UTC `YYYY-MM-DD HH:MM:SS` → an aware UTC datetime."""
     if not value:
         return None
     return datetime.strptime(str(value)[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-
-
-def sku_for(product: dict[str, Any], odoo_db: str) -> str:
-    """The variant's internal reference, or `ODOO-{db}-{id}` when it has none."""
-    code = (product.get("default_code") or "").strip()
-    return code[:100] if code else f"ODOO-{odoo_db}-{product['id']}"
 
 
 def is_sale_line(line: dict[str, Any]) -> bool:

@@ -26,7 +26,7 @@ from datetime import date
 from ..config import SalesSettings
 from ..db import Database
 from ..odoo import OdooClient
-from .lines import many2one
+from ..products.mapping import many2one
 from .units import Units
 
 ALTA, MEDIA, BAJA = "ALTA", "MEDIA", "BAJA"

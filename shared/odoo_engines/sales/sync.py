@@ -22,6 +22,7 @@ from ..db import Database
 from ..jobs import TimeBudget, load_cursor, save_cursor
 from ..logging import get_logger
 from ..odoo import OdooClient
+from ..products.mapping import many2one
 from .lines import (
     CONFIRMED,
     LINE_FIELDS,
@@ -31,7 +32,6 @@ from .lines import (
     is_sale_line,
     item_row,
     line_uom,
-    many2one,
     odoo_datetime,
 )
 from .store import remove_vanished_lines, set_order_states, upsert_items

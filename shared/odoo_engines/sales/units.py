@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..logging import get_logger
 from ..odoo import OdooClient
-from .lines import many2one
+from ..products.mapping import many2one
 
 log = get_logger("units")
 
