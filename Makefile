@@ -9,6 +9,10 @@ SYSTEM_STAMP := .data/.system-packages
 CHECKOV_VERSION := 3.3.30
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+BROWSER_STAMP := .data/.browser-packages
+# The browser tests drive Debian's Chromium: Playwright cannot download its own here.
+BROWSER_PACKAGES := chromium fonts-liberation
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # One BLAS/OpenMP thread: on this 2-core machine more threads were many times slower.
 export OMP_NUM_THREADS := 1
@@ -16,7 +20,7 @@ export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test install lint bench clean package
+.PHONY: demo test install browser lint bench clean package
 
 install: $(STAMP) $(CHECKOV_STAMP)
 
@@ -35,10 +39,22 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $(CHECKOV_STAMP)
 
+# apt-get only when something is missing; the stamp keeps later runs from asking dpkg.
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP):
+	@if command -v chromium >/dev/null && dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+		echo "chromium is installed"; \
+	else \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
+	fi
+	@mkdir -p $(dir $@) && touch $@
+
 demo: $(STAMP)
 	$(BIN)/odoo-engines demo
 
-test: $(STAMP) $(CHECKOV_STAMP)
+test: $(STAMP) $(CHECKOV_STAMP) $(BROWSER_STAMP)
 	$(BIN)/ruff check shared tests functions
 	$(BIN)/pytest
 

@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # -- engines attach their commands last ------------------------------------------------
+from .consoles.cli import panel, tui  # noqa: E402
 from .enrichment.cli import enrich_command  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402
 from .orders.cli import poll, retries, tenants  # noqa: E402
@@ -194,5 +195,7 @@ cli.add_command(enrich_command)
 sync.add_command(sync_products_command)
 cli.add_command(search_command)
 cli.add_command(products_group)
+cli.add_command(tui)
+cli.add_command(panel)
 sync.add_command(sync_sales_command)
 cli.add_command(forecast_command)

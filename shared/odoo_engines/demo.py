@@ -153,10 +153,31 @@ def step_enrichment(app: App) -> None:
     )
 
 
+def step_products(app: App) -> None:
+    """Sync the sandbox's catalogue, embed it, search it by meaning; a second run is free."""
+    from .embeddings import get_embedder
+    from .products.runner import sync_products
+    from .products.search import search_products
+
+    for label in ("first sync", "second sync"):
+        r = sync_products(app.settings)
+        click.echo(
+            f"{label}: {r.products_processed} products read, {r.products_inserted} new, "
+            f"{r.products_updated} updated, {r.embeddings_generated} embedded in "
+            f"{r.embedding_calls} call(s), {r.odoo_calls} Odoo calls, {r.duration_seconds:.1f} s"
+        )
+    embedder = get_embedder(app.settings)
+    for query in ("aceite de coco orgánico", "algo para hidratar la piel seca"):
+        hits = search_products(app.db(), embedder, query, limit=3)
+        found = "; ".join(f"{h.name} ({h.similarity:.2f})" for h in hits)
+        click.echo(f"search {query!r}: {found}")
+
+
 STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Database", step_database),
     ("Odoo", step_odoo),
     ("AI providers", step_ai_providers),
+    ("Products: catalogue sync, embeddings, semantic search", step_products),
     ("Order poller: two tenants' orders → signed webhooks", step_orders),
     ("Enrichment: AI product, sale, low-stock alert", step_enrichment),
     ("Sales and production plan", step_sales),

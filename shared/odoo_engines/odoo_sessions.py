@@ -27,8 +27,6 @@ def _scope(settings: OdooSettings) -> str:
 
 def connect_with_session(db: Database, settings: OdooSettings) -> OdooClient:
     """A client for `settings`, resuming the account's saved session when it is fresh."""
-    if settings.is_sandbox:
-        return connect_odoo(settings)  # a new in-process sandbox each process: nothing to keep
     saved = jobs.load_cursor(db, JOB, _scope(settings))
     if saved and time.time() - saved.get("saved_at", 0) < MAX_AGE_SECONDS:
         return connect_odoo(settings, login=False).resume(saved["session"])
@@ -37,9 +35,8 @@ def connect_with_session(db: Database, settings: OdooSettings) -> OdooClient:
 
 def save_session(db: Database, settings: OdooSettings, client: OdooClient) -> None:
     """Keep the client's session for the next run (after a successful run)."""
-    if not settings.is_sandbox:
-        state = {"saved_at": time.time(), "session": client.session()}
-        jobs.save_cursor(db, JOB, _scope(settings), state)
+    state = {"saved_at": time.time(), "session": client.session()}
+    jobs.save_cursor(db, JOB, _scope(settings), state)
 
 
 def forget_session(db: Database, settings: OdooSettings) -> None:

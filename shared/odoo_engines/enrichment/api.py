@@ -207,6 +207,9 @@ class EnrichApp:
         router.route("/categories")(self.categories)
         router.route("/alerts")(self.list_alerts)
         router.route(f"/alerts/<{ID}:alert_id>/ack", methods=("POST",))(self.acknowledge)
+        from ..consoles.web import mount_panel  # the admin panel: page at /, plan, search
+
+        mount_panel(self, router)
         return router
 
     def create_product(self, request: Request):

@@ -32,6 +32,24 @@ class Hit:
 
 
 _COLUMNS = "odoo_id, sku, name, category_name, list_price::float8, qty_available::float8"
+# Exact SKU or barcode matches first, then the nearest vectors not already listed.
+_QUERY = f"""
+WITH exact AS (
+    SELECT {_COLUMNS}, 1.0::float8 AS similarity,
+           CASE WHEN lower(sku) = lower(%s) THEN 'sku' ELSE 'barcode' END AS match
+    FROM products WHERE is_active AND (lower(sku) = lower(%s) OR barcode = %s)
+    ORDER BY odoo_id LIMIT %s
+), near AS (
+    SELECT {_COLUMNS}, 1 - (embedding <=> %s) AS similarity, 'semantic' AS match
+    FROM products WHERE is_active AND embedding IS NOT NULL AND embedding_model = %s
+    ORDER BY embedding <=> %s LIMIT %s
+)
+SELECT * FROM (
+    SELECT *, 0 AS rank FROM exact
+    UNION ALL
+    SELECT *, 1 AS rank FROM near WHERE odoo_id NOT IN (SELECT odoo_id FROM exact)
+) hits ORDER BY rank, similarity DESC, odoo_id
+"""  # noqa: S608 - constant column names
 
 
 def search_products(db: Database, embedder: Embedder, query: str, limit: int = 10) -> list[Hit]:
@@ -41,29 +59,8 @@ def search_products(db: Database, embedder: Embedder, query: str, limit: int = 1
         raise PermanentError("the search query is empty")
     if not 1 <= limit <= MAX_LIMIT:
         raise PermanentError(f"limit must be between 1 and {MAX_LIMIT}")
-    exact = [
-        Hit(*row[:6], similarity=1.0, match="sku" if row[6] else "barcode")
-        for row in db.fetchall(
-            f"SELECT {_COLUMNS}, lower(sku) = lower(%s) FROM products"  # noqa: S608 - constant column names
-            " WHERE is_active AND (lower(sku) = lower(%s) OR barcode = %s)"
-            " ORDER BY odoo_id LIMIT %s",
-            (query, query, query, limit),
-        )
-    ]
     vector = embedder.embed([query])[0]
-    with db.transaction():
-        db.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
-        db.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        rows = db.fetchall(
-            f"SELECT {_COLUMNS}, 1 - (embedding <=> %s) FROM products"  # noqa: S608 - constant column names
-            " WHERE is_active AND embedding IS NOT NULL AND embedding_model = %s"
-            " ORDER BY embedding <=> %s LIMIT %s",
-            (vector, embedder.model, vector, limit),
-        )
-    seen = {hit.odoo_id for hit in exact}
-    semantic = [
-        Hit(*row[:6], similarity=round(float(row[6]), 4), match="semantic")
-        for row in rows
-        if row[0] not in seen
-    ]
-    return (exact + semantic)[:limit]
+    # Session settings (one round trip): they only steer HNSW scans.
+    db.execute(f"SET hnsw.ef_search = {EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order")
+    rows = db.fetchall(_QUERY, (query, query, query, limit, vector, embedder.model, vector, limit))
+    return [Hit(*row[:6], similarity=round(float(row[6]), 4), match=row[7]) for row in rows][:limit]

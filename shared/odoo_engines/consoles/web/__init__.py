@@ -1,0 +1,121 @@
+"""The admin panel the `enrich` function serves: its page at `/`, its assets under
+`/panel/static/`, and read-only JSON the page needs besides the enrichment API:
+
+- `GET /panel/api/plan?year=&month=`: the production plan (latest month by default);
+- `GET /panel/api/forecast?sku=`: one SKU's monthly demand and forecast, for its chart;
+- `GET /panel/api/search?q=&limit=`: semantic search over the synced catalogue (the
+  products engine's `search_products`), each hit linked to its enriched product if any.
+
+The page is static (no data in it) and open; the JSON routes ask for the same API key
+as the rest of the function. Plain HTML, ES modules and CSS: no build step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Request, Response
+
+from ...enrichment.store import has_catalogue
+from ...triggers import HttpError, Router
+from .. import plan
+
+if TYPE_CHECKING:
+    from ...enrichment.api import EnrichApp
+
+STATIC = Path(__file__).with_name("static")
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+# Only our own files, scripts and styles; no framing (the page holds the API key).
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+SEARCH_LIMIT = 20
+
+
+def _file(name: str) -> Response:
+    # names come from the directory listing, never a path built from the request
+    files = {p.name: p for p in STATIC.iterdir() if p.suffix in TYPES}
+    path = files.get(name)
+    if path is None:
+        raise HttpError(404, f"no panel file {name!r}")
+    return Response(path.read_bytes(), content_type=TYPES[path.suffix], headers=HEADERS)
+
+
+def _int_arg(request: Request, name: str, low: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise HttpError(400, f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def mount_panel(app: EnrichApp, router: Router) -> None:
+    """Add the panel's routes to the `enrich` function's `router`."""
+
+    def panel_page(request: Request) -> Response:
+        return _file("index.html")
+
+    def panel_static(request: Request, name: str) -> Response:
+        return _file(name)
+
+    def panel_plan(request: Request):
+        app._protect(request)
+        year = _int_arg(request, "year", 2000, 2100)
+        month = _int_arg(request, "month", 1, 12)
+        if (year is None) != (month is None):
+            raise HttpError(400, "give both year and month, or neither for the latest plan")
+        with app.database() as db:
+            return plan.production_plan(db, year, month)
+
+    def panel_forecast(request: Request):
+        app._protect(request)
+        sku = (request.args.get("sku") or "").strip()
+        if not sku:
+            raise HttpError(400, "sku is required")
+        with app.database() as db:
+            return plan.sku_forecast(db, sku)
+
+    def panel_search(request: Request):
+        app._protect(request)
+        query = (request.args.get("q") or "").strip()
+        if not query:
+            raise HttpError(400, "q (what to search for) is required")
+        limit = _int_arg(request, "limit", 1, 100) or SEARCH_LIMIT
+        try:
+            from ...embeddings import get_embedder
+            from ...products.search import search_products
+        except ImportError:
+            raise HttpError(501, "semantic search needs the products engine") from None
+        with app.database() as db:
+            if not has_catalogue(db):
+                raise HttpError(404, "no catalogue: the products engine has not synced yet")
+            hits = [
+                h.as_dict() for h in search_products(db, get_embedder(app.settings), query, limit)
+            ]
+            enriched = dict(
+                db.fetchall(
+                    "SELECT odoo_id, id FROM enriched_products WHERE odoo_id = ANY(%s::int[])",
+                    ([h["odoo_id"] for h in hits],),
+                )
+            )
+        for hit in hits:
+            hit["enriched_product_id"] = enriched.get(hit["odoo_id"])
+        return {"query": query, "items": hits}
+
+    router.route("/")(panel_page)
+    router.route("/panel/static/<name>")(panel_static)
+    router.route("/panel/api/plan")(panel_plan)
+    router.route("/panel/api/forecast")(panel_forecast)
+    router.route("/panel/api/search")(panel_search)
