@@ -186,6 +186,7 @@ from .knowledge.cli import knowledge  # noqa: E402
 from .odoo.cli import odoo  # noqa: E402
 from .orders.cli import poll, retries, tenants  # noqa: E402
 from .products.cli import products_group, search_command, sync_products_command  # noqa: E402
+from .sales.cli import forecast_command, sync_sales_command  # noqa: E402
 
 cli.add_command(odoo)
 cli.add_command(tenants)
@@ -198,3 +199,5 @@ cli.add_command(search_command)
 cli.add_command(products_group)
 cli.add_command(tui)
 cli.add_command(panel)
+sync.add_command(sync_sales_command)
+cli.add_command(forecast_command)

@@ -151,6 +151,20 @@ class KnowledgeSettings:
 
 
 @dataclass(frozen=True)
+class SalesSettings:
+    """Sales sync and forecast: the seed's modes, forecast size, production priorities."""
+
+    skip_forecast: bool = False
+    forecast_only: bool = False
+    horizon: int = 12
+    shard_size: int = 2000  # SKUs per forecast shard message (about 7 s each on one core)
+    # Priority from the uncovered share of the month's forecast: ALTA at or above
+    # `high_gap`, MEDIA at or above `medium_gap`, BAJA below.
+    high_gap: float = 0.5
+    medium_gap: float = 0.2
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings of one process."""
 
@@ -167,6 +181,7 @@ class Settings:
     knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
     orders: OrdersSettings = field(default_factory=OrdersSettings)
     enrichment: EnrichmentSettings = field(default_factory=EnrichmentSettings)
+    sales: SalesSettings = field(default_factory=SalesSettings)
     force_full_sync: bool = False
     test_connections_only: bool = False
 
@@ -303,6 +318,23 @@ def _database(e: _Env) -> DatabaseSettings:
             **common,
         )
     return DatabaseSettings(**common)
+
+
+def _sales(e: _Env) -> SalesSettings:
+    high = e.float("PRODUCTION_HIGH_GAP", 0.5)
+    medium = e.float("PRODUCTION_MEDIUM_GAP", 0.2)
+    if medium > high:
+        raise ConfigError(
+            f"PRODUCTION_MEDIUM_GAP ({medium}) must not exceed PRODUCTION_HIGH_GAP ({high})"
+        )
+    return SalesSettings(
+        skip_forecast=e.bool("SKIP_FORECAST"),
+        forecast_only=e.bool("FORECAST_ONLY"),
+        horizon=e.int("FORECAST_HORIZON", 12, minimum=1),
+        shard_size=e.int("FORECAST_SHARD_SIZE", 2000, minimum=1),
+        high_gap=high,
+        medium_gap=medium,
+    )
 
 
 def _odoo(e: _Env, environment: str) -> OdooSettings:
@@ -443,6 +475,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         knowledge=_knowledge(e),
         orders=_orders(e),
         enrichment=_enrichment(e),
+        sales=_sales(e),
         force_full_sync=e.bool("FORCE_FULL_SYNC"),
         test_connections_only=e.bool("TEST_CONNECTIONS_ONLY"),
     )

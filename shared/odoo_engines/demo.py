@@ -83,6 +83,32 @@ def step_ai_providers(app: App) -> None:
     )
 
 
+def step_sales(app: App) -> None:
+    """The sandbox's sales synced, forecast per SKU, and the month's top production needs."""
+    from .sales.cli import print_plan
+    from .sales.runner import forecast_everything, run_sales_sync
+
+    synced = run_sales_sync(app.db(), app.odoo, full=False)
+    click.echo(
+        f"synced {synced['orders']} sale orders: {synced['lines_inserted']} new lines "
+        f"({synced['odoo_calls']} Odoo calls, {synced['duration_seconds']:.1f} s)"
+    )
+    run, rows = forecast_everything(app.db(), app.odoo(), app.settings)
+    models = app.db().fetchall(
+        "SELECT split_part(model, ':', 1), count(DISTINCT sku) FROM forecast WHERE run_id = %s"
+        " GROUP BY 1 ORDER BY 2 DESC",
+        (run.run_id,),
+    )
+    click.echo(
+        f"forecast {run.skus} SKUs x {app.settings.sales.horizon} months in {run.shards} "
+        f"shard(s): " + ", ".join(f"{model} {count}" for model, count in models)
+    )
+    click.echo(f"top production needs for {run.target_month:%Y-%m}:")
+    print_plan(rows[:8])
+    if rows:
+        click.echo(rows[0].explanation)
+
+
 def step_enrichment(app: App) -> None:
     """The `enrich` function over HTTP: a product described by the LLM, sold below the
     low-stock threshold, and the alert that sale raised."""
@@ -156,6 +182,7 @@ STEPS: list[tuple[str, Callable[[App], None]]] = [
     ("Products: catalogue sync, embeddings, semantic search", step_products),
     ("Order poller: two tenants' orders → signed webhooks", step_orders),
     ("Enrichment: AI product, sale, low-stock alert", step_enrichment),
+    ("Sales and production plan", step_sales),
 ]
 
 

@@ -103,10 +103,12 @@ def search_figures(db: Database, embedder, target: int) -> None:
     embed_ms = statistics.median(
         (lambda t: (embedder.embed([QUERIES[0]]), (time.perf_counter() - t) * 1000)[1])(
             time.perf_counter()) for _ in range(20))  # fmt: skip
-    print(f"search at {target} products: p50 {statistics.median(timings):.1f} ms "
-          f"(of which embedding the query {embed_ms:.1f} ms), "
-          f"p95 {sorted(timings)[int(len(timings) * 0.95)]:.1f} ms, "
-          f"recall@10 {statistics.mean(recalls):.3f} vs exact (ef_search {EF_SEARCH})")
+    print(
+        f"search at {target} products: p50 {statistics.median(timings):.1f} ms "
+        f"(of which embedding the query {embed_ms:.1f} ms), "
+        f"p95 {sorted(timings)[int(len(timings) * 0.95)]:.1f} ms, "
+        f"recall@10 {statistics.mean(recalls):.3f} vs exact (ef_search {EF_SEARCH})"
+    )
 
 
 def main() -> None:
@@ -150,14 +152,16 @@ def run(args, workdir: Path) -> None:
     fields = client.existing_fields("product.product", ODOO_FIELDS)
     floor_seconds, floor_rows = floor(client, db, fields)
     ratio = full.catalogue_seconds / floor_seconds
-    print(f"{'floor (read + COPY)':<22} {floor_seconds:8.2f} s  {floor_rows / floor_seconds:9.0f} "
-          f"rows/s;  catalogue / floor = {ratio:.2f}x")
+    print(
+        f"{'floor (read + COPY)':<22} {floor_seconds:8.2f} s  {floor_rows / floor_seconds:9.0f} "
+        f"rows/s;  catalogue / floor = {ratio:.2f}x"
+    )
 
     fresh = OdooClient(server.url, odoo_db.name, odoo_db.login, odoo_db.api_key)
     unchanged = run_sync(db, fresh, embedder, publisher, options)
     line("no change (new client)", unchanged, unchanged.products_processed)
 
-    ids = sorted(odoo_db.tables["product.product"])[:: 100]
+    ids = sorted(odoo_db.tables["product.product"])[::100]
     templates = sorted({odoo_db.tables["product.product"][i]["product_tmpl_id"] for i in ids})
     with odoo_db.transaction():
         for tmpl in templates:
@@ -167,8 +171,10 @@ def run(args, workdir: Path) -> None:
     one_percent = run_sync(db, client, embedder, publisher, options)
     line(f"1% changed ({changed_variants})", one_percent, one_percent.products_processed)
     expected = math.ceil(one_percent.embeddings_generated / embedder.max_batch)
-    print(f"embedding calls {one_percent.embedding_calls}, "
-          f"ceil(changed / batch {embedder.max_batch}) = {expected}")
+    print(
+        f"embedding calls {one_percent.embedding_calls}, "
+        f"ceil(changed / batch {embedder.max_batch}) = {expected}"
+    )
     print(json.dumps({"odoo_calls_total": client.calls - calls}))
     server.stop()
     search_figures(db, embedder, args.search_rows)

@@ -1,0 +1,8 @@
+"""Cloud Function `forecast`: plans a run, forecasts one shard, or plans production."""
+
+import functions_framework
+
+from odoo_engines.sales.function import handle_forecast
+from odoo_engines.triggers import pubsub_handler
+
+run_forecast = functions_framework.cloud_event(pubsub_handler(handle_forecast))

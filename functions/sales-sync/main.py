@@ -1,0 +1,8 @@
+"""Cloud Function `sales-sync`: Scheduler → Pub/Sub → one sales sync (then a forecast)."""
+
+import functions_framework
+
+from odoo_engines.sales.function import handle_sales_sync
+from odoo_engines.triggers import pubsub_handler
+
+sync_sales = functions_framework.cloud_event(pubsub_handler(handle_sales_sync))

@@ -1,0 +1,103 @@
+"""Monthly demand per SKU from `sales_items`: confirmed lines only, calendar months in UTC.
+
+A SKU's history runs from its first month with a sale (at most `MAX_HISTORY_MONTHS`
+back) to the month before the forecast starts, months without sales counting as zero.
+Shards split SKUs by a hash of the SKU, so a SKU added while a run is under way cannot
+shift the others between shards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from ..db import Database
+
+MAX_HISTORY_MONTHS = 60
+CONFIRMED_STATES = ["sale", "done"]
+NOT_DEMAND_TYPES = ["service", "combo"]  # nothing to produce; combos sell their items as lines
+
+# Confirmed demand lines of the history window; a SKU's shard is
+# `abs(hashtext(sku)::bigint) % shards` (cast first: abs of the int4 minimum overflows).
+_WINDOW = (
+    "state = ANY(%s) AND date_order >= %s AND date_order < %s"
+    " AND coalesce(product_type, '') <> ALL(%s)"
+)
+_IN_SHARD = "mod(abs(hashtext(sku)::bigint), %s) = %s"
+# Built from the constants above only.
+_COUNT_SKUS = f"SELECT count(DISTINCT sku) FROM sales_items WHERE {_WINDOW}"  # noqa: S608
+_MONTHLY = (
+    "SELECT sku, date_trunc('month', date_order AT TIME ZONE 'UTC')::date AS month,"  # noqa: S608
+    f" sum(product_quantity)::float8 FROM sales_items WHERE {_WINDOW} AND {_IN_SHARD}"
+    " GROUP BY 1, 2 ORDER BY 1, 2"
+)
+_PRODUCTS = (
+    "SELECT DISTINCT ON (sku) sku, product_id, product_name FROM sales_items"  # noqa: S608
+    f" WHERE {_WINDOW} AND {_IN_SHARD} ORDER BY sku, date_order DESC, line_id DESC"
+)
+
+
+@dataclass(frozen=True)
+class SkuHistory:
+    """One SKU's monthly demand, oldest month first, and the product it belongs to."""
+
+    sku: str
+    product_id: int
+    product_name: str
+    first_month: date
+    quantities: np.ndarray
+
+
+def month_start(day: date) -> date:
+    """The first day of `day`'s month."""
+    return date(day.year, day.month, 1)
+
+
+def add_months(month: date, count: int) -> date:
+    """The first day of the month `count` months after `month` (negative: before)."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> int:
+    """Whole months from `first` to `last` (both first days of a month)."""
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def parse_month(text: str) -> date:
+    """`YYYY-MM` → the first day of that month; ValueError otherwise."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise ValueError(f"month must look like YYYY-MM, got {text!r}") from None
+
+
+def _window(start: date) -> tuple:
+    return (CONFIRMED_STATES, add_months(start, -MAX_HISTORY_MONTHS), start, NOT_DEMAND_TYPES)
+
+
+def count_skus(db: Database, start: date) -> int:
+    """SKUs with a confirmed sale in the history window before `start`."""
+    return db.fetchval(_COUNT_SKUS, _window(start))
+
+
+def load_histories(db: Database, start: date, shard: int = 0, shards: int = 1) -> list[SkuHistory]:
+    """Monthly demand of the SKUs of shard `shard` of `shards`, sorted by SKU."""
+    params = (*_window(start), shards, shard)
+    monthly = db.fetchall(_MONTHLY, params)
+    products = {sku: (pid, name) for sku, pid, name in db.fetchall(_PRODUCTS, params)}
+    histories: list[SkuHistory] = []
+    rows_by_sku: dict[str, list[tuple[date, float]]] = {}
+    for sku, month, quantity in monthly:
+        rows_by_sku.setdefault(sku, []).append((month, quantity))
+    for sku, rows in rows_by_sku.items():
+        first = rows[0][0]
+        values = np.zeros(months_between(first, start))
+        for month, quantity in rows:
+            values[months_between(first, month)] = quantity
+        product_id, name = products[sku]
+        histories.append(SkuHistory(sku, product_id, name, first, values))
+    return histories
