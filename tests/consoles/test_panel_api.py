@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .sales_tables import add_plan, ensure_tables
+from .sales_rows import add_plan
 
 API_KEY = "panel-test-key"
 
@@ -48,7 +48,6 @@ def test_plan_lists_the_latest_month_by_priority_then_need(enrich_client, db):
 
 
 def test_plan_explains_when_there_is_none(enrich_client, db):
-    ensure_tables(db)
     response = enrich_client().get("/panel/api/plan")
     assert response.status_code == 404
     assert "no production plan yet" in response.json["error"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .sales_tables import add_plan
+from .sales_rows import add_plan
 
 # The first product of a process loads the offline language model (seconds on a busy machine).
 expect.set_options(timeout=20_000)

@@ -1,8 +1,7 @@
 """`odoo-engines enrich --missing`: synced catalogue products without a description are
 described once, a person's text is kept, and `--write-back` fills only empty Odoo fields.
 
-The `products` table belongs to the products engine; until its migration is in this
-tree, `_catalogue` creates the columns the batch reads (the engine's own DDL subset).
+`_catalogue` writes rows of the products engine's table, the columns the batch reads.
 """
 
 from __future__ import annotations
@@ -15,11 +14,6 @@ from odoo_engines.enrichment import store
 
 
 def _catalogue(db, rows):
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS products (odoo_id integer PRIMARY KEY,"
-        " sku varchar(100) NOT NULL, name varchar(500) NOT NULL, description text,"
-        " category_name varchar(255), is_active boolean NOT NULL DEFAULT true)"
-    )
     db.copy_rows(
         "products", ("odoo_id", "sku", "name", "description", "category_name", "is_active"), rows
     )
@@ -84,12 +78,11 @@ def test_limit_bounds_the_batch(db, base_env):
     assert sorted(_enriched(db)) == [1, 2]
 
 
-def test_without_missing_flag_or_products_table_it_says_what_to_do(db, base_env):
+def test_without_missing_flag_or_synced_products_it_says_what_to_do(db, base_env):
     assert "--missing" in _enrich(base_env).output
-    db.execute("DROP TABLE IF EXISTS products CASCADE")
     result = CliRunner().invoke(cli, ["enrich", "--missing"], env=base_env)
     assert result.exit_code != 0
-    assert "products table does not exist" in str(result.exception)
+    assert "no products synced yet" in str(result.exception)
 
 
 @pytest.fixture

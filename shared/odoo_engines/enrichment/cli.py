@@ -28,7 +28,6 @@ def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool)
     """Write descriptions for Odoo's catalogue with the LLM (offline without a key)."""
     from .catalogue import enrich_missing, missing_descriptions
     from .resilience import CircuitBreaker
-    from .store import has_catalogue
     from .writer import build_writer
 
     if not missing:
@@ -37,8 +36,8 @@ def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool)
     set_trace(trace)
     structlog.contextvars.bind_contextvars(trace_id=trace)
     db = app.db()
-    if not has_catalogue(db):
-        raise ConfigError("the products table does not exist yet: run `odoo-engines sync products`")
+    if not db.fetchval("SELECT EXISTS (SELECT 1 FROM products)"):
+        raise ConfigError("no products synced yet: run `odoo-engines sync products` first")
     settings = app.settings.enrichment
     breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_open_seconds)
     writer = build_writer(app.settings, breaker)

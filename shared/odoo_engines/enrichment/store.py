@@ -15,25 +15,17 @@ def _json(value: dict[str, Any] | None) -> str | None:
     return json.dumps(value) if value is not None else None
 
 
-def has_catalogue(db: Database) -> bool:
-    """True when the products engine's `products` table exists in this database."""
-    return db.fetchval("SELECT to_regclass('products') IS NOT NULL")
-
-
 def known_categories(db: Database, defaults: Sequence[str]) -> list[str]:
     """Odoo's category names as synced into `products`, else `defaults`."""
-    if has_catalogue(db):
-        names = [
-            row[0]
-            for row in db.fetchall(
-                "SELECT DISTINCT category_name FROM products"
-                " WHERE is_active AND btrim(coalesce(category_name, '')) <> ''"
-                " ORDER BY category_name"
-            )
-        ]
-        if names:
-            return names
-    return list(defaults)
+    names = [
+        row[0]
+        for row in db.fetchall(
+            "SELECT DISTINCT category_name FROM products"
+            " WHERE is_active AND btrim(coalesce(category_name, '')) <> ''"
+            " ORDER BY category_name"
+        )
+    ]
+    return names or list(defaults)
 
 
 def insert_product(db: Database, values: dict[str, Any]) -> dict[str, Any]:
