@@ -61,6 +61,12 @@ test: $(STAMP) $(CHECKOV_STAMP) $(BROWSER_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check shared tests functions
 
+# Every benchmark script, one after the other (about 30 minutes; figures in the README).
+BENCHES := sandbox_odoo odoo_client embeddings products orders forecast_accuracy \
+	forecast_speed knowledge enrichment
+bench: $(STAMP)
+	@for b in $(BENCHES); do echo "== tests/bench/$$b.py"; $(BIN)/python tests/bench/$$b.py || exit 1; done
+
 # The functions' archives that Terraform uploads (terraform/build/<name>.zip).
 package: $(STAMP)
 	$(BIN)/odoo-engines package --out terraform/build

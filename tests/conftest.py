@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pg8000.dbapi
 import pytest
+from cryptography.fernet import Fernet
 
 from odoo_engines.config import load_settings
 from odoo_engines.db import Database, migrate
@@ -86,6 +87,21 @@ def base_env(database_url, tmp_path) -> dict[str, str]:
         "EMBEDDING_DIMENSIONS": str(TEST_DIMENSIONS),
         "LOG_FORMAT": "json",
         "EMBEDDED_PG_DIR": str(tmp_path / "unused-pg"),
+    }
+
+
+@pytest.fixture
+def orders_env(base_env) -> dict[str, str]:
+    """The local run's environment plus a fresh key for tenants' secrets.
+
+    Retries are due at once (base 0 s, no jitter) so tests need not wait.
+    """
+    return {
+        **base_env,
+        "ORDERS_SECRET_KEY": Fernet.generate_key().decode(),
+        "ORDERS_RETRY_BASE_SECONDS": "0",
+        "ORDERS_RETRY_JITTER": "0",
+        "ORDERS_WEBHOOK_TIMEOUT": "5",
     }
 
 

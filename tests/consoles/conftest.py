@@ -9,7 +9,6 @@ from pathlib import Path
 
 import functions_framework
 import pytest
-from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
 from odoo_engines.config import load_settings
@@ -22,20 +21,8 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 @pytest.fixture
-def console_env(base_env) -> dict[str, str]:
-    """A local run with a key for tenants' secrets; retries due at once."""
-    return {
-        **base_env,
-        "ORDERS_SECRET_KEY": Fernet.generate_key().decode(),
-        "ORDERS_RETRY_BASE_SECONDS": "0",
-        "ORDERS_RETRY_JITTER": "0",
-        "ORDERS_WEBHOOK_TIMEOUT": "5",
-    }
-
-
-@pytest.fixture
-def console_settings(console_env):
-    return load_settings(console_env)
+def console_settings(orders_env):
+    return load_settings(orders_env)
 
 
 @pytest.fixture

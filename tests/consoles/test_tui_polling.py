@@ -155,7 +155,7 @@ def test_retry_queue_retries_now_discards_and_shows_payloads(backend, db, odoo_d
         app.screen.query_one("#retry-status", Select).value = "PENDING"
         await settle(pilot)
         assert [row[4] for row in _rows(app, "#retries")] == ["PENDING"]
-        app.screen.query_one("#retry-tenant", Select).value = tenant.id
+        app.screen.query_one("#retries-tenant", Select).value = tenant.id
         await settle(pilot)
         assert len(_rows(app, "#retries")) == 1
 

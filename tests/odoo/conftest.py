@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from fixtures.odoo import SMALL
 from odoo_engines.odoo import OdooClient, RetryPolicy
 
 # Fast backoff so fault tests take milliseconds; the policy under test is the same.
 FAST_RETRY = RetryPolicy(max_retries=4, base_delay=0.01, max_delay=0.05, max_wait=5.0)
-_names = itertools.count(1)
 
 
 @pytest.fixture
-def make_db(sandbox_server):
+def make_db(sandbox_databases):
     """`make_db(version)`: a fresh small sandbox database of that Odoo version."""
-    made = []
-
-    def make(version: str = "17.0"):
-        db = sandbox_server.add_database(
-            f"client_{next(_names)}", version=version, spec=SMALL, seed=7
-        )
-        made.append(db)
-        return db
-
-    yield make
-    sandbox_server.faults.clear()
-    for db in made:
-        sandbox_server.drop_database(db.name)
+    return sandbox_databases
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import itertools
 import sys
 import threading
 
 import pytest
-from cryptography.fernet import Fernet
 
 from odoo_engines.config import load_settings
 from odoo_engines.db import connect
@@ -23,21 +21,6 @@ from odoo_engines.orders.tenants import TenantAdmin
 from .shop import EMPTY_SHOP
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
-
-@pytest.fixture
-def orders_env(base_env) -> dict[str, str]:
-    """The local run's environment plus a fresh key for tenants' secrets.
-
-    Retries are due at once (base 0 s, no jitter) so tests need not wait.
-    """
-    return {
-        **base_env,
-        "ORDERS_SECRET_KEY": Fernet.generate_key().decode(),
-        "ORDERS_RETRY_BASE_SECONDS": "0",
-        "ORDERS_RETRY_JITTER": "0",
-        "ORDERS_WEBHOOK_TIMEOUT": "5",
-    }
 
 
 @pytest.fixture
@@ -79,25 +62,10 @@ def add_tenant(admin, webhook_url, name="Le Juste", odoo=None, **changes):
     return admin.add(values, getattr(odoo, "api_key", "admin"), SECRET)
 
 
-_shops = itertools.count(1)
-
-
 @pytest.fixture
-def make_shop(sandbox_server):
+def make_shop(sandbox_databases):
     """Factory: a sandbox Odoo database with products and customers but no orders yet."""
-    made = []
-
-    def make(version: str = "17.0"):
-        db = sandbox_server.add_database(
-            f"shop_{next(_shops)}", version=version, spec=EMPTY_SHOP, seed=3
-        )
-        made.append(db)
-        return db
-
-    yield make
-    sandbox_server.faults.clear()
-    for db in made:
-        sandbox_server.drop_database(db.name)
+    return lambda version="17.0": sandbox_databases(version, spec=EMPTY_SHOP, seed=3)
 
 
 @pytest.fixture

@@ -20,6 +20,19 @@ from .tenants import TenantAdmin
 DATABASES = (("Tienda Norte", "demo_norte", "17.0", 7), ("Tienda Sur", "demo_sur", "19.0", 8))
 
 
+def tenant_fields(name: str, odoo_db, sink) -> dict[str, str]:
+    """A demo tenant of one sandbox database (its own URL) sending to the local sink."""
+    return {
+        "name": name,
+        "odoo_url": odoo_db.url,  # serves only this database
+        "odoo_db": odoo_db.name,
+        "odoo_username": odoo_db.login,
+        "store_id": f"store_{odoo_db.name}",
+        "client_id": "client_demo",
+        "webhook_url": f"{sink.url}/api/webhooks/odoo",
+    }
+
+
 def step_orders(app: App) -> None:
     """Orders of two tenants arrive at the sink, signed; one after a retry (503 once)."""
     from ..sandbox.odoo import DemoSpec, SandboxOdoo
@@ -38,19 +51,7 @@ def step_orders(app: App) -> None:
             for name, db_name, version, seed in DATABASES:
                 odoo_db = odoo.add_database(db_name, version=version, spec=spec, seed=seed)
                 secret = new_webhook_secret()
-                tenant = admin.add(
-                    {
-                        "name": name,
-                        "odoo_url": odoo_db.url,
-                        "odoo_db": odoo_db.name,
-                        "odoo_username": odoo_db.login,
-                        "store_id": f"store_{db_name}",
-                        "client_id": "client_demo",
-                        "webhook_url": f"{sink.url}/api/webhooks/odoo",
-                    },
-                    odoo_db.api_key,
-                    secret,
-                )
+                tenant = admin.add(tenant_fields(name, odoo_db, sink), odoo_db.api_key, secret)
                 tenants.append((tenant, version))
                 secrets[tenant.id] = secret
             sink.respond(503, times=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ...orders.demo import DATABASES
+from ...orders.demo import DATABASES, tenant_fields
 from .backend import OrdersBackend
 
 
@@ -24,20 +24,9 @@ def demo_tenants(backend: OrdersBackend) -> Iterator[None]:
         try:
             for name, db_name, version, seed in DATABASES:
                 odoo_db = odoo.add_database(db_name, version=version, spec=spec, seed=seed)
+                fields = tenant_fields(f"{name} (demo, Odoo {version})", odoo_db, sink)
                 added.append(
-                    backend.add_tenant(
-                        {
-                            "name": f"{name} (demo, Odoo {version})",
-                            "odoo_url": odoo_db.url,  # serves only this database
-                            "odoo_db": odoo_db.name,
-                            "odoo_username": odoo_db.login,
-                            "store_id": f"store_{db_name}",
-                            "client_id": "client_demo",
-                            "webhook_url": f"{sink.url}/api/webhooks/odoo",
-                        },
-                        odoo_db.api_key,
-                        backend.new_webhook_secret(),
-                    )
+                    backend.add_tenant(fields, odoo_db.api_key, backend.new_webhook_secret())
                 )
             yield
         finally:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static, TextArea
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Select, Static, TextArea
 
-from .logs import chosen, tenant_options
+from .logs import TenantTableScreen, chosen
 from .tables import selected_key, show_rows
 
 # retry_queue.status values (the orders migration's CHECK), in the order an operator wants them
@@ -40,7 +42,7 @@ class PayloadDialog(ModalScreen[None]):
             yield TextArea(body, read_only=True, language=None, id="payload")
 
 
-class RetryQueueScreen(Screen):
+class RetryQueueScreen(TenantTableScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "retry", "Retry now"),
@@ -48,40 +50,17 @@ class RetryQueueScreen(Screen):
         Binding("v,enter", "view", "View payload"),
         Binding("f5", "reload", "Reload"),
     ]
+    TABLE = "retries"
+    HEADING = "Retry queue"
+    COLUMNS = ("ID", "Tenant", "Order", "Event", "Status", "Retries", "Next retry", "Last error")
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(classes="filters"):
-            yield Select([], prompt="All tenants", id="retry-tenant")
-            yield Select([(s.title(), s) for s in STATUSES], prompt="Any status", id="retry-status")
-        table = DataTable(id="retries", cursor_type="row", zebra_stripes=True)
-        table.add_columns(
-            "ID", "Tenant", "Order", "Event", "Status", "Retries", "Next retry", "Last error"
-        )
-        yield table
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.sub_title = "Retry queue"
-        self.app.call(
-            self.app.backend.tenants,
-            done=lambda tenants: self.query_one("#retry-tenant", Select).set_options(
-                tenant_options(tenants)
-            ),
-        )
-        self.query_one("#retries", DataTable).focus()  # keys move in the table, not the filters
-        self.reload()
-
-    def on_select_changed(self, _event: Select.Changed) -> None:
-        self.reload()
-
-    def action_reload(self) -> None:
-        self.reload()
+    def more_filters(self) -> Iterator[Widget]:
+        yield Select([(s.title(), s) for s in STATUSES], prompt="Any status", id="retry-status")
 
     def reload(self) -> None:
         self.app.call(
             self.app.backend.retries,
-            chosen(self.query_one("#retry-tenant", Select)),
+            self.tenant(),
             chosen(self.query_one("#retry-status", Select)),
             done=self._show,
             group="retries",
@@ -90,7 +69,7 @@ class RetryQueueScreen(Screen):
 
     def _show(self, rows) -> None:
         show_rows(
-            self.query_one("#retries", DataTable),
+            self.table,
             [
                 (
                     str(r["id"]),
@@ -110,7 +89,7 @@ class RetryQueueScreen(Screen):
         )
 
     def _selected(self) -> int | None:
-        key = selected_key(self.query_one("#retries", DataTable))
+        key = selected_key(self.table)
         if key is None:
             self.notify("The queue shows no item.", severity="warning")
         return int(key) if key is not None else None
