@@ -123,7 +123,11 @@ def step_enrichment(app: App) -> None:
         spec.entry_point, str(spec.folder / "main.py"), "http"
     ).test_client()
     headers = {"X-Enrich-API-Key": app.settings.enrichment.api_key or ""}
-    body = {"name": "Laptop Dell Latitude", "keywords": ["laptop", "dell", "intel"], "stock": 12}
+    body = {
+        "name": "Aceite de coco orgánico 500 ml",
+        "keywords": ["aceite vegetal", "coco", "orgánico"],
+        "stock": 12,
+    }
     started = time.perf_counter()
     created = client.post("/products", json=body, headers=headers)
     if created.status_code != 201:

@@ -14,7 +14,7 @@ def test_demo_step_creates_sells_and_shows_the_alert(make_client, capsys):
     finally:
         app.close()
     out = capsys.readouterr().out
-    assert "POST /products 'Laptop Dell Latitude' → 201" in out
+    assert "POST /products 'Aceite de coco orgánico 500 ml' → 201" in out
     assert "→ stock 7" in out
-    assert "alert: ⚠ Low stock: Laptop Dell Latitude has 7 left (threshold 10)" in out
+    assert "alert: ⚠ Low stock: Aceite de coco orgánico 500 ml has 7 left (threshold 10)" in out
     assert "1 open alert(s)" in out and "GET /health → healthy" in out
