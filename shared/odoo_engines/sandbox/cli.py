@@ -31,7 +31,7 @@ def odoo_command(
     db_name: str,
 ) -> None:
     """Serve a sandbox Odoo with the demo company (login admin, password and API key admin)."""
-    from .odoo import DemoSpec, Release, SandboxOdoo
+    from .odoo import Release, SandboxOdoo
 
     try:
         Release.parse(version)
@@ -42,6 +42,17 @@ def odoo_command(
         server.start()
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    try:  # Ctrl-C at any point from here stops the server's threads too
+        _serve(server, version, products, orders_per_month, seed, db_name)
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        server.stop()
+
+
+def _serve(server, version: str, products: int, orders_per_month: int, seed: int, db_name: str):
+    from .odoo import DemoSpec
+
     started = time.monotonic()
     db = server.add_database(
         db_name,
@@ -56,13 +67,8 @@ def odoo_command(
     click.echo(f"database {db.name}, login {db.login}, password and API key {db.api_key}")
     products, orders = len(db.tables["product.product"]), len(db.tables["sale.order"])
     click.echo(f"{products} products, {orders} sale orders; Ctrl-C to stop")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        click.echo("stopping")
-    finally:
-        server.stop()
+    while True:
+        time.sleep(3600)
 
 
 @click.command("openai")
