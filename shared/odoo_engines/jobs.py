@@ -47,11 +47,6 @@ def finish_run(db: Database, run_id: int, result: dict[str, Any]) -> None:
     )
 
 
-def record_failure(db: Database, job: str, error: Exception, scope: str = "") -> None:
-    """A run that failed before it could start (Odoo unreachable, login refused)."""
-    finish_run(db, start_run(db, job, scope), {"success": False, "error": str(error)})
-
-
 def load_cursor(db: Database, job: str, scope: str = "") -> dict[str, Any] | None:
     """The saved cursor of a job, or None before its first page."""
     value = db.fetchval("SELECT cursor FROM sync_state WHERE job = %s AND scope = %s", (job, scope))

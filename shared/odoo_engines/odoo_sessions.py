@@ -26,11 +26,16 @@ def _scope(settings: OdooSettings) -> str:
 
 
 def connect_with_session(db: Database, settings: OdooSettings) -> OdooClient:
-    """A client for `settings`, resuming the account's saved session when it is fresh."""
+    """A client for `settings`, resuming the account's saved session when it is fresh.
+
+    Nothing is sent yet: the client logs in on its first call, so a run that finds
+    another one holding the lock costs Odoo nothing and a refused login fails the run.
+    """
+    client = connect_odoo(settings, login=False)
     saved = jobs.load_cursor(db, JOB, _scope(settings))
     if saved and time.time() - saved.get("saved_at", 0) < MAX_AGE_SECONDS:
-        return connect_odoo(settings, login=False).resume(saved["session"])
-    return connect_odoo(settings)
+        client.resume(saved["session"])
+    return client
 
 
 def save_session(db: Database, settings: OdooSettings, client: OdooClient) -> None:

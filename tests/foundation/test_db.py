@@ -34,6 +34,14 @@ def test_copy_rows_escapes_text_and_nulls(db):
     assert got == [("tab\there\nnew\\line", 1, "[0.5,1]", "ñ"), (None, None, None, None)]
 
 
+def test_copy_rows_sends_many_rows_in_chunks_losing_none(db):
+    db.execute("CREATE TEMP TABLE big (id int, t text, x float8)")
+    rows = [(i, f"fila {i}\t«{'x' * (i % 300)}»\\", i / 7) for i in range(5000)]  # > 256 KB
+    db.copy_rows("big", ["id", "t", "x"], rows)
+    got = db.fetchall("SELECT id, t, x FROM big ORDER BY id")
+    assert got == rows
+
+
 def test_transaction_rolls_back_on_error(db):
     db.execute("CREATE TABLE t_tx (x int)")
     with pytest.raises(ZeroDivisionError), db.transaction():

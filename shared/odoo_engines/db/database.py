@@ -142,20 +142,40 @@ def _classify(exc: pg8000.dbapi.DatabaseError) -> Exception:
     return PermanentError(f"database: {detail}")
 
 
+_COPY_CHUNK = 256 * 1024  # bytes per CopyData message: pg8000 flushes the socket per item
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_escape(value: Any) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, bool):
         return "t" if value else "f"
+    if isinstance(value, int | float):  # nothing to escape in a number
+        return str(value)
     if isinstance(value, np.ndarray | Vector):
-        text = to_vector_text(value)
-    elif isinstance(value, dict | list):
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    else:
-        text = value if isinstance(value, str) else str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return to_vector_text(value)  # digits, commas and brackets only
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    elif not isinstance(value, str):
+        value = str(value)
+    return value.translate(_ESCAPES) if _needs_escape(value) else value
+
+
+def _needs_escape(text: str) -> bool:
+    return "\\" in text or "\t" in text or "\n" in text or "\r" in text
 
 
 def _copy_lines(rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """COPY text lines, joined into chunks of about `_COPY_CHUNK` bytes."""
+    chunk: list[str] = []
+    size = 0
     for row in rows:
-        yield ("\t".join(_copy_escape(v) for v in row) + "\n").encode()
+        line = "\t".join([_copy_escape(v) for v in row]) + "\n"
+        chunk.append(line)
+        size += len(line)
+        if size >= _COPY_CHUNK:
+            yield "".join(chunk).encode()
+            chunk, size = [], 0
+    if chunk:
+        yield "".join(chunk).encode()

@@ -305,6 +305,11 @@ class OdooClient:
                 found[record["id"]] = record
         return [found[i] for i in unique if i in found]
 
+    @property
+    def reads_inline(self) -> bool:
+        """Whether `pages(inline=…)` works here: `web_search_read` with a specification (17+)."""
+        return self.version.at_least(17)
+
     def pages(
         self,
         model: str,
@@ -316,11 +321,15 @@ class OdooClient:
         *,
         include_archived: bool = False,
         overlap_seconds: int | None = None,
+        inline: dict[str, list[str]] | None = None,
     ) -> Iterator[Page]:
         """Records changed since `cursor`, page by page over (write_date, id); see `pager`.
 
         Each `Page` carries the cursor to save after storing its records. A run that
         resumes from a cursor re-reads `overlap_seconds` (default: the client's) behind it.
+        `inline` reads fields of many2one targets in the same call (17+ `web_search_read`):
+        `{"product_id": ["qty_available"]}` gives `product_id` as `{"id": …,
+        "qty_available": …}`. Callers check `reads_inline` first.
         """
         wanted = list(dict.fromkeys([*fields, "write_date"]))
         context = dict(context or {})
@@ -328,6 +337,13 @@ class OdooClient:
             context["active_test"] = False
 
         def fetch(full_domain: list, order: str, limit: int) -> list[dict]:
+            if inline:
+                spec = {name: {"fields": {f: {} for f in inline[name]}} if name in inline else {}
+                        for name in self._fields_arg(model, wanted)}  # fmt: skip
+                found = self.execute(model, "web_search_read", domain=full_domain,
+                                     specification=spec, order=order, limit=limit,
+                                     **_options(context=context))  # fmt: skip
+                return found["records"]
             return self.search_read(
                 model, full_domain, wanted, order=order, limit=limit, context=context
             )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -31,7 +30,6 @@ COLUMNS = [
 ]  # fmt: skip
 
 MAX_EMBED_TEXT = 8000  # characters; beyond this the text adds little and costs tokens
-_SPACES = re.compile(r"\s+")
 
 
 class _TextOnly(HTMLParser):
@@ -51,8 +49,7 @@ def plain_text(value: Any) -> str:
     """Text of an Odoo Char/Text/Html value: `false` → "", tags removed, spaces folded."""
     if not value or not isinstance(value, str):
         return ""
-    # lone UTF-16 surrogates cannot be stored; NUL bytes cannot be in PostgreSQL text
-    value = value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    value = storable(value)
     if "<" in value and ">" in value:
         parser = _TextOnly()
         parser.feed(value)
@@ -60,13 +57,21 @@ def plain_text(value: Any) -> str:
         value = "".join(parser.parts)
     else:
         value = html.unescape(value)
-    return _SPACES.sub(" ", value).strip()
+    return " ".join(value.split())
+
+
+def storable(value: str) -> str:
+    """`value` without what PostgreSQL text cannot hold: lone UTF-16 surrogates, NUL."""
+    if value.isascii():
+        return value.replace("\x00", "")
+    return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
 
 
 def many2one(value: Any) -> tuple[int | None, str | None]:
     """`[id, "display name"]` or `false` → (id, name)."""
     if isinstance(value, list | tuple) and value:
-        return int(value[0]), (str(value[1]) if len(value) > 1 and value[1] else None)
+        name = storable(str(value[1])) if len(value) > 1 and value[1] else None
+        return int(value[0]), name
     if isinstance(value, int) and not isinstance(value, bool):
         return value, None
     return None, None
@@ -116,7 +121,7 @@ def _number(value: Any) -> float:
 def _odoo_datetime(value: Any) -> datetime | None:
     if not value or not isinstance(value, str):
         return None
-    return datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S")
+    return datetime.fromisoformat(value[:19])
 
 
 @dataclass(frozen=True)

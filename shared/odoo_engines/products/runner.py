@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from .. import jobs
 from ..checks import Check, check_connections
 from ..config import Settings
 from ..db import connect
 from ..embeddings import get_embedder
-from ..errors import EngineError
 from ..logging import get_logger
 from ..odoo_sessions import connect_with_session, forget_session, save_session
 from ..pubsub import Publisher, get_publisher
-from .sync import JOB, SyncOptions, SyncResult, run_sync
+from .sync import SyncOptions, SyncResult, run_sync
 
 log = get_logger("product_sync")
 
@@ -20,13 +18,9 @@ def sync_products(settings: Settings, *, full: bool | None = None, resume: bool 
                   publisher: Publisher | None = None) -> SyncResult:  # fmt: skip
     """Sync the catalogue once (FORCE_FULL_SYNC unless `full` says otherwise)."""
     db = connect(settings)
+    odoo = None
     try:
-        try:
-            odoo = connect_with_session(db, settings.odoo)
-        except EngineError as exc:
-            jobs.record_failure(db, JOB, exc)
-            log.error("product_sync_failed", error=str(exc))
-            raise
+        odoo = connect_with_session(db, settings.odoo)
         try:
             result = run_sync(
                 db,
@@ -43,9 +37,12 @@ def sync_products(settings: Settings, *, full: bool | None = None, resume: bool 
         except Exception:
             forget_session(db, settings.odoo)
             raise
-        save_session(db, settings.odoo, odoo)
+        if not result.skipped:
+            save_session(db, settings.odoo, odoo)
         return result
     finally:
+        if odoo is not None:
+            odoo.close()
         db.close()
 
 

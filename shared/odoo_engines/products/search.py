@@ -1,7 +1,7 @@
 """Semantic product search: exact SKU/barcode matches first, then nearest vectors.
 
-The HNSW index answers the vector part; `hnsw.ef_search` trades speed for recall and
-iterative scans keep the `is_active` filter from starving the result list.
+The IVFFlat index of `vector_index` answers the vector part; its probes are set from
+the index's size before each search.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass
 from ..db import Database
 from ..embeddings import Embedder
 from ..errors import PermanentError
+from .vector_index import SEARCH_SETTINGS
 
 MAX_LIMIT = 100
-EF_SEARCH = 100
 
 
 @dataclass(frozen=True)
@@ -32,17 +32,23 @@ class Hit:
 
 
 _COLUMNS = "odoo_id, sku, name, category_name, list_price::float8, qty_available::float8"
-# Exact SKU or barcode matches first, then the nearest vectors not already listed.
+# Exact SKU or barcode matches first, then the nearest vectors not already listed. The
+# query's text and vector are sent once (initplans; the vector index still orders).
 _QUERY = f"""
-WITH exact AS (
+WITH input AS (SELECT %s::text AS text, %s::vector AS vector),
+exact AS (
     SELECT {_COLUMNS}, 1.0::float8 AS similarity,
-           CASE WHEN lower(sku) = lower(%s) THEN 'sku' ELSE 'barcode' END AS match
-    FROM products WHERE is_active AND (lower(sku) = lower(%s) OR barcode = %s)
+           CASE WHEN lower(sku) = lower((SELECT text FROM input)) THEN 'sku'
+                ELSE 'barcode' END AS match
+    FROM products
+    WHERE is_active
+      AND (lower(sku) = lower((SELECT text FROM input)) OR barcode = (SELECT text FROM input))
     ORDER BY odoo_id LIMIT %s
 ), near AS (
-    SELECT {_COLUMNS}, 1 - (embedding <=> %s) AS similarity, 'semantic' AS match
+    SELECT {_COLUMNS}, 1 - (embedding <=> (SELECT vector FROM input)) AS similarity,
+           'semantic' AS match
     FROM products WHERE is_active AND embedding IS NOT NULL AND embedding_model = %s
-    ORDER BY embedding <=> %s LIMIT %s
+    ORDER BY embedding <=> (SELECT vector FROM input) LIMIT %s
 )
 SELECT * FROM (
     SELECT *, 0 AS rank FROM exact
@@ -60,7 +66,6 @@ def search_products(db: Database, embedder: Embedder, query: str, limit: int = 1
     if not 1 <= limit <= MAX_LIMIT:
         raise PermanentError(f"limit must be between 1 and {MAX_LIMIT}")
     vector = embedder.embed([query])[0]
-    # Session settings (one round trip): they only steer HNSW scans.
-    db.execute(f"SET hnsw.ef_search = {EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order")
-    rows = db.fetchall(_QUERY, (query, query, query, limit, vector, embedder.model, vector, limit))
+    db.execute(SEARCH_SETTINGS)
+    rows = db.fetchall(_QUERY, (query, vector, limit, embedder.model, limit))
     return [Hit(*row[:6], similarity=round(float(row[6]), 4), match=row[7]) for row in rows][:limit]

@@ -14,6 +14,7 @@ import numpy as np
 from ..db import Database, to_vector_text
 from ..errors import ConfigError
 from .mapping import COLUMNS, ProductRow
+from .vector_index import drop_index
 
 _STAGE = "products_stage"
 _UPDATABLE = [c for c in COLUMNS if c != "odoo_id"]
@@ -105,15 +106,14 @@ def check_dimensions(db: Database, dimensions: int) -> None:
 
 
 def reset_dimensions(db: Database, dimensions: int) -> None:
-    """Switch the embedding column to `dimensions`, dropping every stored vector."""
+    """Switch the embedding column to `dimensions`, dropping every stored vector.
+
+    The vector index goes too: the next sync builds it over the new vectors.
+    """
     with db.transaction():
-        db.execute("DROP INDEX IF EXISTS products_embedding_hnsw")
+        drop_index(db)
         db.execute("UPDATE products SET embedding = NULL, embedded_hash = NULL")
         db.execute(f"ALTER TABLE products ALTER COLUMN embedding TYPE vector({int(dimensions)})")
-        db.execute(
-            "CREATE INDEX products_embedding_hnsw ON products"
-            " USING hnsw (embedding vector_cosine_ops)"
-        )
 
 
 def invalidate_other_models(db: Database, model: str) -> int:

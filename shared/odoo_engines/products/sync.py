@@ -4,7 +4,8 @@ One run: take the job's advisory lock; page product.product by (write_date, id) 
 saved cursor (archived included), each page one transaction with its cursor; reconcile
 deletions by comparing id sets once the pages are done; refresh on-hand quantities of
 products whose stock moved; embed rows whose text or model changed, as few provider
-calls as the batch limit allows. Near the time budget it stops, keeps its cursor and
+calls as the batch limit allows; build the search index when the catalogue's size calls
+for it. Near the time budget it stops, keeps its cursor and
 asks for a continuation. Every step is idempotent, so a redelivered message is harmless.
 """
 
@@ -20,7 +21,7 @@ from ..embeddings import Embedder
 from ..errors import EngineError, PermanentError
 from ..logging import get_logger
 from ..pubsub import PRODUCT_SYNC, Publisher
-from . import store
+from . import store, vector_index
 from .mapping import ODOO_FIELDS, to_row
 
 log = get_logger("product_sync")
@@ -134,6 +135,7 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
     if not done:
         _continue(publisher, result, "embeddings")
         return
+    vector_index.ensure_index(db)
     jobs.mark_success(db, JOB)
 
 
@@ -144,6 +146,7 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
     write_date moves with its quantity, so its own cursor finds what changed. A run
     without that cursor has just read every product, quantities included: it only
     places the cursor at the newest quant (the pager re-reads an overlap behind it).
+    On 17+ a page of quants brings its products' quantities along (one call, not two).
     """
     cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "stock")
     if cursor is None:
@@ -153,10 +156,15 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
             position = {"write_date": str(newest[0]["write_date"])[:19], "id": newest[0]["id"]}
             jobs.save_cursor(db, JOB, "stock", position)
         return
+    inline = {"product_id": ["qty_available"]} if odoo.reads_inline else None
     for page in odoo.pages("stock.quant", [], ["product_id"], cursor=cursor,
-                           page_size=options.page_size * 4):  # fmt: skip
-        ids = sorted({q["product_id"][0] for q in page.records if q.get("product_id")})
-        quantities = odoo.read(MODEL, ids, ["qty_available"]) if ids else []
+                           page_size=options.page_size * 4, inline=inline):  # fmt: skip
+        if inline:  # 17+: each quant carries its product's quantity, one call per page
+            quantities = list({q["product_id"]["id"]: q["product_id"]
+                               for q in page.records if q.get("product_id")}.values())  # fmt: skip
+        else:
+            ids = sorted({q["product_id"][0] for q in page.records if q.get("product_id")})
+            quantities = odoo.read(MODEL, ids, ["qty_available"]) if ids else []
         with db.transaction():
             store.update_quantities(db, quantities)
             jobs.save_cursor(db, JOB, "stock", page.cursor)
