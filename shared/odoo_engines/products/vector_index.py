@@ -22,7 +22,11 @@ log = get_logger("product_search")
 INDEX = "products_embedding_ivfflat"
 ROWS_PER_LIST = 100
 MAX_LISTS = 1000
-MIN_PROBES = 32  # at most 32 lists, every list is probed: the scan is exact
+# Lists probed per query. At 1,000 lists over 100,000 crowded products the benchmark measured
+# recall@10 0.96 in 4.1 ms for the vector query (32 lists: 0.93 in 3.6 ms; the figure moves by
+# a few hundredths from one k-means build to the next). An index of at most 40 lists (under
+# 4,000 products) is scanned whole: exact.
+PROBES = 40
 
 
 def lists_for(rows: int) -> int:
@@ -66,11 +70,10 @@ def ensure_index(db: Database) -> bool:
     return True
 
 
-# One round trip before a search: probe enough lists for recall@10 ≥ 0.95 on a crowded
-# catalogue (1 in 32, at least MIN_PROBES), and let iterative scans probe further when the
-# `is_active` filter leaves too few rows.
+# One round trip before a search: PROBES lists (all when fewer), and iterative scans that
+# probe further when the `is_active` filter leaves too few rows.
 SEARCH_SETTINGS = f"""
-SELECT set_config('ivfflat.probes', least(l, greatest({MIN_PROBES}, l / 32))::text, false),
+SELECT set_config('ivfflat.probes', least(l, {PROBES})::text, false),
        set_config('ivfflat.iterative_scan', 'relaxed_order', false)
 FROM (SELECT coalesce((SELECT substr(o, 7)::int FROM pg_class c, unnest(c.reloptions) o
                        WHERE c.relname = '{INDEX}' AND o LIKE 'lists=%'), 1) AS l) lists
