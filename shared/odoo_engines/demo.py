@@ -174,7 +174,7 @@ def step_products(app: App) -> None:
     embedder = get_embedder(app.settings)
     for query in ("aceite de coco orgánico", "algo para hidratar la piel seca"):
         hits = search_products(app.db(), embedder, query, limit=3)
-        found = "; ".join(f"{h.name} ({h.similarity:.2f})" for h in hits)
+        found = "; ".join(f"{h.sku} {h.name} ({h.similarity:.2f})" for h in hits)
         click.echo(f"search {query!r}: {found}")
 
 
