@@ -171,6 +171,9 @@ def step_products(app: App) -> None:
             f"{r.products_updated} updated, {r.embeddings_generated} embedded in "
             f"{r.embedding_calls} call(s), {r.odoo_calls} Odoo calls, {r.duration_seconds:.1f} s"
         )
+    if r.duplicate_skus:
+        click.echo(f"{len(r.duplicate_skus)} SKUs are shared by variants in Odoo, kept apart and "
+                   f"reported: {', '.join(r.duplicate_skus)}")  # fmt: skip
     embedder = get_embedder(app.settings)
     for query in ("aceite de coco orgánico", "algo para hidratar la piel seca"):
         hits = search_products(app.db(), embedder, query, limit=3)
