@@ -1,7 +1,7 @@
 """Semantic product search: exact SKU/barcode matches first, then nearest vectors.
 
-The IVFFlat index of `vector_index` answers the vector part; its probes are set from
-the index's size before each search.
+The IVFFlat index of `vector_index` answers the vector part; its probes are set before
+each search.
 """
 
 from __future__ import annotations

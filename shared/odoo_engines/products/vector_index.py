@@ -70,14 +70,12 @@ def ensure_index(db: Database) -> bool:
     return True
 
 
-# One round trip before a search: PROBES lists (all when fewer), and iterative scans that
-# probe further when the `is_active` filter leaves too few rows.
-SEARCH_SETTINGS = f"""
-SELECT set_config('ivfflat.probes', least(l, {PROBES})::text, false),
-       set_config('ivfflat.iterative_scan', 'relaxed_order', false)
-FROM (SELECT coalesce((SELECT substr(o, 7)::int FROM pg_class c, unnest(c.reloptions) o
-                       WHERE c.relname = '{INDEX}' AND o LIKE 'lists=%'), 1) AS l) lists
-"""  # noqa: S608 - constants only
+# One round trip before a search: PROBES lists (pgvector probes every list of a smaller
+# index), and iterative scans that probe further when `is_active` leaves too few rows.
+SEARCH_SETTINGS = (
+    f"SELECT set_config('ivfflat.probes', '{PROBES}', false),"
+    " set_config('ivfflat.iterative_scan', 'relaxed_order', false)"
+)
 
 
 def drop_index(db: Database) -> None:
