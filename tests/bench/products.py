@@ -191,8 +191,9 @@ def run(args, workdir: Path) -> None:
     with odoo_db.transaction():
         for tmpl in templates:
             odoo_db.write("product.template", [tmpl], {"description_sale": f"Edición {tmpl}"})
+    edited = set(templates)
     changed_variants = sum(1 for r in odoo_db.tables["product.product"].values()
-                           if r["product_tmpl_id"] in set(templates))  # fmt: skip
+                           if r["product_tmpl_id"] in edited)  # fmt: skip
     one_percent = sync_products(settings, publisher=publisher)
     line(f"1% changed ({changed_variants})", one_percent, one_percent.products_processed)
     expected = math.ceil(one_percent.embeddings_generated / embedder.max_batch)
