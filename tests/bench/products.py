@@ -188,9 +188,7 @@ def run(args, workdir: Path) -> None:
 
     ids = sorted(odoo_db.tables["product.product"])[::100]
     templates = sorted({odoo_db.tables["product.product"][i]["product_tmpl_id"] for i in ids})
-    with odoo_db.transaction():
-        for tmpl in templates:
-            odoo_db.write("product.template", [tmpl], {"description_sale": f"Edición {tmpl}"})
+    odoo_db.write("product.template", templates, {"description_sale": "Edición 2027"})
     edited = set(templates)
     changed_variants = sum(1 for r in odoo_db.tables["product.product"].values()
                            if r["product_tmpl_id"] in edited)  # fmt: skip

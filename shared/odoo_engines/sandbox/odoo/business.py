@@ -101,8 +101,10 @@ def before_write(db, model: str, ids: list[int], vals: dict) -> dict:
 
 def after_write(db, model: str, ids: list[int], vals: dict) -> None:
     if model == "product.template":
+        # One index for the loop: the writes below change no template, only the cache.
+        kids = db.children("product.product", "product_tmpl_id")
         for tid in ids:
-            variants = list(db.children("product.product", "product_tmpl_id").get(tid, []))
+            variants = list(kids.get(tid, []))
             if "active" in vals:
                 rows = db.rows("product.product", variants)
                 if not vals["active"]:
