@@ -1,6 +1,7 @@
 """Benchmark: forecast accuracy on the sandbox's sales history, last 12 months held out.
 
-Run: `.venv/bin/python tests/bench/forecast_accuracy.py [--products 800 --orders 1500]`.
+Run: `.venv/bin/python tests/bench/forecast_accuracy.py [--products 800 --orders 1500]
+[--seed 42 --today 2026-12-05]`.
 The sandbox company's orders go through the real path (sync into a scratch embedded
 PostgreSQL database, monthly demand from `sales_items`); every SKU with a sale before the
 hold-out year is forecast from the months before it. Prints mean MASE and sMAPE of the
@@ -19,7 +20,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -68,7 +69,7 @@ def scratch_database() -> object:
     return connect(load_settings({"DATABASE_URL": url, "ENVIRONMENT": "test"}))
 
 
-def histories(spec: DemoSpec, seed: int, version: str) -> list:
+def histories(spec: DemoSpec, seed: int, version: str, today: date) -> list:
     server = SandboxOdoo(host="127.0.0.1", port=0).start()
     try:
         odoo_db = server.add_database("bench", version=version, spec=spec, seed=seed)
@@ -82,7 +83,7 @@ def histories(spec: DemoSpec, seed: int, version: str) -> list:
             f"lines in {time.monotonic() - started:.1f} s ({counts.pages} pages, "
             f"{client.calls - calls} Odoo calls, {db.statements - statements} SQL statements)"
         )
-        return load_histories(db, month_start(datetime.now(UTC).date()))
+        return load_histories(db, month_start(today))
     finally:
         server.stop()
 
@@ -155,10 +156,15 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--version", default="17.0")
+    parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 12, 5),
+                        help="the history's last month is this date's (fixed, so the figures "
+                        "can be reproduced; the sandbox's 36 months move with it)")  # fmt: skip
     args = parser.parse_args()
     configure_logging("WARNING", "console")
-    spec = DemoSpec(products=args.products, orders_per_month=args.orders, months=args.months)
-    evaluate(histories(spec, args.seed, args.version))
+    noon = datetime(args.today.year, args.today.month, args.today.day, 12)
+    spec = DemoSpec(products=args.products, orders_per_month=args.orders, months=args.months,
+                    now=noon)  # fmt: skip
+    evaluate(histories(spec, args.seed, args.version, args.today))
 
 
 if __name__ == "__main__":

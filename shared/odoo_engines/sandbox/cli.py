@@ -67,8 +67,10 @@ def _serve(server, version: str, products: int, orders_per_month: int, seed: int
     click.echo(f"database {db.name}, login {db.login}, password and API key {db.api_key}")
     products, orders = len(db.tables["product.product"]), len(db.tables["sale.order"])
     click.echo(f"{products} products, {orders} sale orders; Ctrl-C to stop")
+    # Short sleeps: the kernel may hand Ctrl-C to a listener thread, and Python runs the
+    # handler only when the main thread next runs (a one-hour sleep would not wake).
     while True:
-        time.sleep(3600)
+        time.sleep(0.5)
 
 
 @click.command("openai")
