@@ -1,4 +1,4 @@
-"""PostgreSQL access: connections, the Database wrapper, migrations, vectors."""
+"""PostgreSQL access: connections, the Database wrapper, migrations, vectors, text."""
 
 from __future__ import annotations
 
@@ -6,9 +6,18 @@ from ..config import Settings
 from .connection import open_connection
 from .database import Database, lock_key
 from .migrate import migrate
+from .text import storable_text
 from .vector import register_vector, to_vector_text
 
-__all__ = ["Database", "connect", "lock_key", "migrate", "register_vector", "to_vector_text"]
+__all__ = [
+    "Database",
+    "connect",
+    "lock_key",
+    "migrate",
+    "register_vector",
+    "storable_text",
+    "to_vector_text",
+]
 
 
 def connect(settings: Settings, *, migrate_schema: bool = True) -> Database:

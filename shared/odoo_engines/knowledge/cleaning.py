@@ -1,18 +1,14 @@
-"""Making text from Odoo storable: PostgreSQL text and jsonb cannot hold NUL characters,
-and a lone UTF-16 surrogate (JSON `"\\ud800"`) cannot be encoded as UTF-8.
-
-NUL characters are removed (they carry no meaning in extracted text); lone surrogates
-are replaced by U+FFFD, the replacement character. Both are counted and reported.
-"""
+"""Making a request's text storable (`db.storable_text`), counting what was changed so
+the answer can report it."""
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from ..db import storable_text
+
 MAX_METADATA_DEPTH = 32
 
 
@@ -29,11 +25,8 @@ class Cleaning:
 
     def text(self, value: str) -> str:
         """`value` without NUL characters and with lone surrogates replaced."""
-        nul = value.count("\x00")
-        if nul:
-            value = value.replace("\x00", "")
-            self.nul_removed += nul
-        value, replaced = _SURROGATE.subn("\ufffd", value)
+        value, nul, replaced = storable_text(value)
+        self.nul_removed += nul
         self.surrogates_replaced += replaced
         return value
 

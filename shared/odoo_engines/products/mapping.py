@@ -14,6 +14,8 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from ..db import storable_text
+
 # What we ask Odoo for; fields this version lacks are dropped by the client.
 ODOO_FIELDS = [
     "default_code", "name", "description_sale", "description", "categ_id", "active",
@@ -49,7 +51,7 @@ def plain_text(value: Any) -> str:
     """Text of an Odoo Char/Text/Html value: `false` → "", tags removed, spaces folded."""
     if not value or not isinstance(value, str):
         return ""
-    value = storable(value)
+    value = storable_text(value)[0]
     if "<" in value and ">" in value:
         parser = _TextOnly()
         parser.feed(value)
@@ -60,17 +62,10 @@ def plain_text(value: Any) -> str:
     return " ".join(value.split())
 
 
-def storable(value: str) -> str:
-    """`value` without what PostgreSQL text cannot hold: lone UTF-16 surrogates, NUL."""
-    if value.isascii():
-        return value.replace("\x00", "")
-    return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
-
-
 def many2one(value: Any) -> tuple[int | None, str | None]:
     """`[id, "display name"]` or `false` → (id, name)."""
     if isinstance(value, list | tuple) and value:
-        name = storable(str(value[1])) if len(value) > 1 and value[1] else None
+        name = storable_text(str(value[1]))[0] if len(value) > 1 and value[1] else None
         return int(value[0]), name
     if isinstance(value, int) and not isinstance(value, bool):
         return value, None
