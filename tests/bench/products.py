@@ -69,6 +69,13 @@ def floor(client: OdooClient, db: Database, fields: list[str]) -> tuple[float, i
     return time.perf_counter() - started, rows
 
 
+def nearest_ten(db: Database, vector) -> set[int]:
+    """The ten active products nearest to `vector`, by the index or exactly (as set)."""
+    rows = db.fetchall("SELECT odoo_id FROM products WHERE is_active AND embedding IS NOT NULL"
+                       " ORDER BY embedding <=> %s LIMIT 10", (vector,))  # fmt: skip
+    return {row[0] for row in rows}
+
+
 def search_figures(db: Database, embedder, target: int) -> None:
     """Grow the table to `target` rows with perturbed copies, then time and check recall."""
     have = db.fetchval("SELECT count(*) FROM products WHERE embedding IS NOT NULL")
@@ -99,9 +106,7 @@ def search_figures(db: Database, embedder, target: int) -> None:
     for query, vector in vectors.items():
         with db.transaction():
             db.execute("SET LOCAL enable_indexscan = off")
-            exact[query] = {r[0] for r in db.fetchall(
-                "SELECT odoo_id FROM products WHERE is_active AND embedding IS NOT NULL"
-                " ORDER BY embedding <=> %s LIMIT 10", (vector,))}  # fmt: skip
+            exact[query] = nearest_ten(db, vector)
     for query in QUERIES:  # warm the index, as a serving instance has it
         search_products(db, embedder, query, limit=10)
     timings, recalls = [], []
@@ -110,9 +115,12 @@ def search_figures(db: Database, embedder, target: int) -> None:
         hits = search_products(db, embedder, query, limit=10)
         timings.append((time.perf_counter() - started) * 1000)
         recalls.append(len(exact[query] & {h.odoo_id for h in hits}) / 10)
-    embed_ms = statistics.median(
-        (lambda t: (embedder.embed([QUERIES[0]]), (time.perf_counter() - t) * 1000)[1])(
-            time.perf_counter()) for _ in range(20))  # fmt: skip
+    embed_times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        embedder.embed([QUERIES[0]])
+        embed_times.append((time.perf_counter() - started) * 1000)
+    embed_ms = statistics.median(embed_times)
     print(
         f"search at {target} products: p50 {statistics.median(timings):.1f} ms "
         f"(of which embedding the query {embed_ms:.1f} ms), "
@@ -125,9 +133,7 @@ def search_figures(db: Database, embedder, target: int) -> None:
         timings, recalls = [], []
         for query in QUERIES * 3:
             started = time.perf_counter()
-            found = {r[0] for r in db.fetchall(
-                "SELECT odoo_id FROM products WHERE is_active AND embedding IS NOT NULL"
-                " ORDER BY embedding <=> %s LIMIT 10", (vectors[query],))}  # fmt: skip
+            found = nearest_ten(db, vectors[query])
             timings.append((time.perf_counter() - started) * 1000)
             recalls.append(len(exact[query] & found) / 10)
         print(f"  probes {probes:2d}: p50 {statistics.median(timings):5.2f} ms  "

@@ -87,3 +87,18 @@ def test_re_embedding_drops_the_index_until_the_next_sync(product_settings, db, 
     assert vector_index.current_lists(db) is None
     sync_products(product_settings, publisher=publisher)
     assert vector_index.current_lists(db) == vector_index.lists_for(_embedded(db))
+
+
+def _embedding_storage(db) -> str:
+    return db.fetchval(
+        "SELECT attstorage FROM pg_attribute"
+        " WHERE attrelid = 'products'::regclass AND attname = 'embedding'"
+    )
+
+
+def test_vectors_stay_in_the_row_after_a_dimension_change(product_settings, db):
+    from odoo_engines.products.store import reset_dimensions
+
+    assert _embedding_storage(db) == "m"  # MAIN: scans read no TOAST table
+    reset_dimensions(db, 256)
+    assert _embedding_storage(db) == "m"

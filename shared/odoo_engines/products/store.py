@@ -113,7 +113,10 @@ def reset_dimensions(db: Database, dimensions: int) -> None:
     with db.transaction():
         drop_index(db)
         db.execute("UPDATE products SET embedding = NULL, embedded_hash = NULL")
-        db.execute(f"ALTER TABLE products ALTER COLUMN embedding TYPE vector({int(dimensions)})")
+        db.execute(  # a type change resets the storage to the type's: keep vectors inline
+            f"ALTER TABLE products ALTER COLUMN embedding TYPE vector({int(dimensions)}),"
+            " ALTER COLUMN embedding SET STORAGE MAIN"
+        )
 
 
 def invalidate_other_models(db: Database, model: str) -> int:
