@@ -7,6 +7,8 @@ A missing or malformed setting raises `ConfigError` whose message names the vari
 
 from __future__ import annotations
 
+import re
+
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -61,6 +63,7 @@ class OdooSettings:
     min_delay: float = 0.0
     page_size: int = 500
     overlap_seconds: int = 60
+    lang: str | None = None  # None: the API user's own language (its `res.users` lang)
 
     @property
     def is_sandbox(self) -> bool:
@@ -337,6 +340,12 @@ def _sales(e: _Env) -> SalesSettings:
     )
 
 
+def _lang(value: str | None) -> str | None:
+    if value and not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?(@[a-z]+)?", value):
+        raise ConfigError(f"ODOO_LANG must be an Odoo language code such as es_CL, got {value!r}")
+    return value or None
+
+
 def _odoo(e: _Env, environment: str) -> OdooSettings:
     prefix = "ODOO_TEST_" if e.bool("USE_TEST_ODOO") else "ODOO_PROD_"
     url = e.str(prefix + "URL")
@@ -346,6 +355,7 @@ def _odoo(e: _Env, environment: str) -> OdooSettings:
         "min_delay": e.float("ODOO_MIN_DELAY", 0.0),
         "page_size": e.int("ODOO_PAGE_SIZE", 500, minimum=1),
         "overlap_seconds": e.int("ODOO_OVERLAP_SECONDS", 60, minimum=0),
+        "lang": _lang(e.str("ODOO_LANG")),
     }
     if not url:
         if environment == "production":

@@ -2,7 +2,13 @@
 
 from .client import OdooClient
 from .connect import check_odoo, connect_odoo, sandbox_account
-from .errors import OdooAuthError, OdooError, OdooServerError, OdooUnavailable
+from .errors import (
+    OdooAuthError,
+    OdooError,
+    OdooModelMissing,
+    OdooServerError,
+    OdooUnavailable,
+)
 from .pager import Cursor, Page
 from .transport import RetryPolicy
 from .version import OdooVersion
@@ -12,6 +18,7 @@ __all__ = [
     "OdooAuthError",
     "OdooClient",
     "OdooError",
+    "OdooModelMissing",
     "OdooServerError",
     "OdooUnavailable",
     "OdooVersion",

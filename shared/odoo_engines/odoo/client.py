@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..logging import get_logger
-from .errors import OdooAuthError, OdooServerError
+from .errors import OdooAuthError, OdooModelMissing, OdooServerError
 from .pager import Page, keyset_pages
 from .protocols import EndpointMissing, Json2, JsonRpc
 from .transport import RetryPolicy, Transport
@@ -29,7 +29,9 @@ class OdooClient:
 
     Nothing is sent until first use; `version` and `uid` are read once and cached.
     `protocol="auto"` uses JSON-2 on Odoo 19+ (or when `/jsonrpc` answers 404) and
-    JSON-RPC below.
+    JSON-RPC below. Every call carries a language in its context: `lang`, else the user's
+    own (read at login), so names come back, and are written, as the user sees them in
+    Odoo (a call without one answers in en_US whatever the company speaks).
     """
 
     read_batch = 1000  # ids per `read` call
@@ -48,6 +50,7 @@ class OdooClient:
         page_size: int = 500,
         overlap_seconds: int = 60,
         retry: RetryPolicy | None = None,
+        lang: str | None = None,
     ):
         if protocol not in PROTOCOLS:
             raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {protocol!r}")
@@ -69,6 +72,8 @@ class OdooClient:
         self._jsonrpc_gone = False
         self._version: OdooVersion | None = None
         self._uid: int | None = None
+        self.requested_lang = lang
+        self._lang: str | None = lang
         self._fields: dict[str, dict] = {}
         self._reported_missing: set[tuple[str, str]] = set()
         self._lock = threading.RLock()
@@ -126,8 +131,15 @@ class OdooClient:
                     uid=self._uid,
                     version=str(self.version),
                     protocol=self.protocol,
+                    lang=self._lang,
                 )
             return self._uid
+
+    @property
+    def lang(self) -> str:
+        """The language of every call: the one asked for, else the user's own."""
+        _ = self.uid
+        return self._lang or "en_US"
 
     def login(self) -> OdooClient:
         """Read the version and log in now (instead of on first call)."""
@@ -144,6 +156,7 @@ class OdooClient:
             "version": str(self.version),
             "protocol": self.protocol,
             "uid": self.uid,
+            "lang": self.lang,
             "fields": self._fields,
         }
 
@@ -154,6 +167,8 @@ class OdooClient:
             if session.get("protocol") in ("jsonrpc", "json2"):
                 self.protocol = session["protocol"]
             self._uid = int(session["uid"])
+            if self.requested_lang is None and session.get("lang"):
+                self._lang = session["lang"]
             self._fields.update(session.get("fields") or {})
         return self
 
@@ -167,6 +182,7 @@ class OdooClient:
             "uid": uid,
             "version": str(self.version),
             "protocol": self.protocol,
+            "lang": self.lang,
         }
 
     def _rejected(self) -> OdooAuthError:
@@ -183,9 +199,10 @@ class OdooClient:
     def _authenticate(self) -> int:
         if self._wants_json2():
             try:
-                uid = self._json2.uid()
+                context = self._json2.context()
                 self.protocol = "json2"
-                return uid
+                self._user_language(context)
+                return int(context["uid"])
             except OdooAuthError:
                 if self.requested_protocol == "json2" or self._jsonrpc_gone:
                     raise self._rejected() from None
@@ -201,7 +218,14 @@ class OdooClient:
         if not uid:
             raise self._rejected()
         self.protocol = "jsonrpc"
+        if self.requested_lang is None:
+            context = self._jsonrpc.execute_kw(uid, "res.users", "context_get", [], {})
+            self._user_language(context)
         return int(uid)
+
+    def _user_language(self, context: dict) -> None:
+        if self.requested_lang is None and isinstance(context, dict):
+            self._lang = context.get("lang") or None
 
     def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         """Call `model.method(*args, **kwargs)` like execute_kw; typed errors.
@@ -212,6 +236,7 @@ class OdooClient:
         retried = False
         while True:
             uid = self.uid
+            kwargs = self._in_language(kwargs)
             try:
                 if self.protocol == "json2":
                     return self._json2.execute(model, method, args, kwargs)
@@ -228,13 +253,35 @@ class OdooClient:
             with self._lock:
                 self._uid = None
 
+    def _in_language(self, kwargs: dict) -> dict:
+        context = kwargs.get("context") or {}
+        if not self._lang or "lang" in context:
+            return kwargs
+        return {**kwargs, "context": {**context, "lang": self._lang}}
+
     # -- helpers ---------------------------------------------------------------------
 
     def fields(self, model: str) -> dict[str, dict]:
-        """`fields_get` of `model` (type, string, relation, …), read once per model."""
+        """`fields_get` of `model` (type, string, relation, …), read once per model.
+
+        Raises `OdooModelMissing` when the model's app is not installed (`installed`).
+        """
         if model not in self._fields:
-            self._fields[model] = self.execute(model, "fields_get", attributes=FIELD_ATTRIBUTES)
+            # In en_US: the "doesn't exist" message is translated on 16 to 18.
+            self._fields[model] = self.execute(model, "fields_get", attributes=FIELD_ATTRIBUTES,
+                                               context={"lang": "en_US"})  # fmt: skip
+        if not self._fields[model]:
+            raise OdooModelMissing(f"Odoo {model}.fields_get failed: {model} is not installed")
         return self._fields[model]
+
+    def installed(self, model: str) -> bool:
+        """Whether `model` exists here (the app that defines it is installed); asked once."""
+        if model not in self._fields:
+            try:
+                self.fields(model)
+            except OdooModelMissing:
+                self._fields[model] = {}  # kept in `session()`: asked once per login
+        return bool(self._fields[model])
 
     def existing_fields(self, model: str, wanted: Sequence[str]) -> list[str]:
         """`wanted` without the fields this Odoo version lacks (e.g. `mobile` on 19)."""

@@ -68,6 +68,7 @@ def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
         min_delay=settings.min_delay,
         page_size=settings.page_size,
         overlap_seconds=settings.overlap_seconds,
+        lang=settings.lang,
     )
     return client.login() if login else client
 

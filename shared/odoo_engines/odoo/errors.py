@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import EngineError, PermanentError, TransientError
 
 # Odoo exception names (JSON-RPC `data.name`, JSON-2 body `name`) that mean the
@@ -20,8 +22,12 @@ TRANSIENT_NAMES = frozenset(
         "psycopg2.errors.LockNotAvailable",
         "psycopg2.extensions.TransactionRollbackError",
         "psycopg2.errors.DeadlockDetected",
+        "odoo.exceptions.ConcurrencyError",  # 19: a concurrent update, retry after a pause
     }
 )
+# How each protocol says a model does not exist on this database (its app not installed):
+# JSON-RPC raises UserError("Object x doesn't exist"), JSON-2 answers 404.
+MODEL_MISSING = re.compile(r"^Object \S+ doesn't exist$|^the model '\S+' does not exist$")
 TRANSIENT_STATUSES = frozenset({409, 429, 502, 503, 504})
 
 
@@ -58,6 +64,10 @@ class OdooServerError(OdooError, PermanentError):
     """Odoo rejected the call itself (ValueError, UserError, AccessError, unknown model…)."""
 
 
+class OdooModelMissing(OdooServerError):
+    """The model does not exist on this database: the app that defines it is not installed."""
+
+
 def from_odoo(
     name: str | None, message: str | None, *, status: int | None = None, where: str
 ) -> OdooError:
@@ -72,4 +82,6 @@ def from_odoo(
         return OdooUnavailable(text, **kwargs)
     if name is None and status is not None and (status in TRANSIENT_STATUSES or status >= 500):
         return OdooUnavailable(text, **kwargs)
+    if MODEL_MISSING.match(message or ""):
+        return OdooModelMissing(text, **kwargs)
     return OdooServerError(text, **kwargs)

@@ -245,9 +245,9 @@ class Json2:
             where=where,
         )
 
-    def uid(self) -> int:
-        """The API key's user id, from `res.users/context_get`."""
+    def context(self) -> dict:
+        """The API key's user context (uid, lang, tz), from `res.users/context_get`."""
         context = self.execute("res.users", "context_get", (), {})
         if not isinstance(context, dict) or not context.get("uid"):
             raise OdooServerError("Odoo res.users.context_get answered without a uid")
-        return int(context["uid"])
+        return context

@@ -168,7 +168,8 @@ def to_row(record: dict[str, Any], odoo_db: str) -> ProductRow:
             uom_id,
             uom_name[:100] if uom_name else None,
             company_id,
-            _number(record.get("qty_available")),
+            # None without Inventory: "not tracked", never "zero in stock"
+            None if "qty_available" not in record else _number(record["qty_available"]),
             template_id,
             _odoo_datetime(record.get("write_date")),
             text,

@@ -60,6 +60,7 @@ class SyncResult:
     duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
     continued: bool = False
     skipped: str | None = None
+    skipped_steps: dict[str, str] = field(default_factory=dict)  # step → why (an app missing)
     catalogue_seconds: float = 0.0  # Odoo → products, deletions and stock
     embedding_seconds: float = 0.0
     duration_seconds: float = 0.0
@@ -121,7 +122,11 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
         if budget.exhausted(_reserve(budget)):
             _continue(publisher, result, "pages")
             return
-    _refresh_stock(db, odoo, options)
+    if odoo.installed("stock.quant"):
+        _refresh_stock(db, odoo, options)
+    else:
+        result.skipped_steps["stock"] = "Inventory is not installed: no on-hand quantities"
+        log.info("product_sync_step_skipped", step="stock", why=result.skipped_steps["stock"])
     result.products_deactivated = store.deactivate_missing(
         db, odoo.search(MODEL, [], context={"active_test": False})
     )
@@ -147,6 +152,8 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
     without that cursor has just read every product, quantities included: it only
     places the cursor at the newest quant (the pager re-reads an overlap behind it).
     On 17+ a page of quants brings its products' quantities along (one call, not two).
+    Kits (phantom bills of materials) have no quants: their quantity is computed from
+    their components', so when any stock moved, every kit's is read again (one call).
     """
     cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "stock")
     if cursor is None:
@@ -157,6 +164,7 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
             jobs.save_cursor(db, JOB, "stock", position)
         return
     inline = {"product_id": ["qty_available"]} if odoo.reads_inline else None
+    moved = False
     for page in odoo.pages("stock.quant", [], ["product_id"], cursor=cursor,
                            page_size=options.page_size * 4, inline=inline):  # fmt: skip
         if inline:  # 17+: each quant carries its product's quantity, one call per page
@@ -165,9 +173,14 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
         else:
             ids = sorted({q["product_id"][0] for q in page.records if q.get("product_id")})
             quantities = odoo.read(MODEL, ids, ["qty_available"]) if ids else []
+        moved = moved or bool(quantities)
         with db.transaction():
             store.update_quantities(db, quantities)
             jobs.save_cursor(db, JOB, "stock", page.cursor)
+    if moved and odoo.installed("mrp.bom"):
+        kits = odoo.search_read(MODEL, [["is_kits", "=", True]], ["qty_available"],
+                                context={"active_test": False})  # fmt: skip
+        store.update_quantities(db, kits)
 
 
 def _embed_pending(db: Database, embedder: Embedder, budget: jobs.TimeBudget,
