@@ -80,10 +80,8 @@ def read_supply(client: OdooClient, product_ids: Sequence[int]) -> Supply:
     ids = sorted(set(product_ids))
     if not ids:
         return Supply({}, {}, {}, "none")
-    installed = {
-        row["model"]
-        for row in client.search_read("ir.model", [["model", "in", STOCK_MODELS]], ["model"])
-    }
+    # Not `ir.model`: reading it takes admin rights an integration user should not have.
+    installed = {model for model in STOCK_MODELS if client.installed(model)}
     product_fields = ["uom_id"] + ([] if "stock.quant" in installed else ["qty_available"])
     products = {p["id"]: p for p in client.read("product.product", ids, product_fields)}
     unit_of = {pid: many2one(p.get("uom_id"))[0] for pid, p in products.items()}

@@ -21,6 +21,7 @@ renamed when done).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -302,9 +303,17 @@ class RealOdoo:
         return _run(self.odoo_command(*args, command=command), what=what, env=env, stdin=stdin,
                     timeout=INSTALL_TIMEOUT)  # fmt: skip
 
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """This series' build, one process at a time (two test runs share `.data`)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        with self._lock, (self.home / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
     def templates(self) -> dict[str, str]:
         """Both templates, built if missing: {"sales": name, "full": name}."""
-        with self._lock:
+        with self._exclusive():
             self.prepare()
             names = {apps: self.template_name(apps) for apps in APPS}
             existing = set(self.cluster.databases(f"tmpl_{self.slug}_"))
