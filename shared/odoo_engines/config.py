@@ -7,9 +7,8 @@ A missing or malformed setting raises `ConfigError` whose message names the vari
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -20,6 +20,7 @@ from fixtures.real_odoo import harness, real_series
 from odoo_engines.odoo import OdooClient
 from odoo_engines.sandbox.odoo import DemoSpec
 from odoo_engines.sandbox.shop import INTEGRATION_GROUPS, Shop
+from orders.conftest import admin, orders_settings, store  # noqa: F401 - the poller's fixtures
 
 SANDBOX_SERIES = "17.0"
 # The sandbox's company without orders: each module's tests make what they assert on.
@@ -87,9 +88,9 @@ def _sandbox_backend(server, apps: str) -> Backend:
 def prepare_company(shop: Shop, apps: str) -> str:
     """On the sandbox, what the real templates' seed does: the integration user, its
     groups, and Spanish for the full database. Its language."""
-    user = shop.client.search("res.users", [["login", "=", "integration"]])
-    uid = user[0] if user else shop.execute("res.users", "create",
-                                            {"name": "Integration", "login": "integration"})  # fmt: skip
+    found = shop.client.search("res.users", [["login", "=", "integration"]])
+    new = {"name": "Integration", "login": "integration"}
+    uid = found[0] if found else shop.execute("res.users", "create", new)
     shop.set_groups(uid, INTEGRATION_GROUPS[apps])
     if apps == "full":
         shop.activate_language("es_CL")

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from odoo_engines.cli import cli
 from odoo_engines.orders.poll import poll_tenant
 from odoo_engines.orders.tenant_check import check_tenant
-from orders.conftest import SECRET, admin, orders_settings, store  # noqa: F401 - fixtures
+from orders.conftest import SECRET
 
 
 def _tenant(tenant_admin, backend, webhook_url):

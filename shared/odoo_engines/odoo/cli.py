@@ -19,5 +19,6 @@ def check(app: App) -> None:
     info = app.odoo().check()
     click.echo(
         f"Odoo {info['version']} at {info['url']}: database {info['db']}, "
-        f"user {info['user']} (uid {info['uid']}), protocol {info['protocol']}"
+        f"user {info['user']} (uid {info['uid']}), protocol {info['protocol']}, "
+        f"language {info['lang']}"
     )

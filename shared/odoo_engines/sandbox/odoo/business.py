@@ -64,24 +64,52 @@ def before_create(db, model: str, vals: dict) -> dict:
             vals.setdefault("partner_shipping_id", vals["partner_id"])
     elif model == "sale.order.line":
         _line_defaults(db, vals)
-    elif model == "purchase.order" and vals.get("name", "New") == "New":
-        vals["name"] = _next_name(db, "purchase.order", "P")
-    elif model == "mrp.production" and vals.get("name", "New") == "New":
-        vals["name"] = _next_name(db, "mrp.production", "WH/MO/")
+    elif model == "res.users":  # a user's name, email and language live on its partner
+        if not vals.get("partner_id"):
+            vals["partner_id"] = db._create_one(
+                "res.partner", {"name": vals.pop("name", None) or vals.get("login"),
+                                "lang": vals.pop("lang", None) or "en_US"})  # fmt: skip
+        vals.setdefault("company_id", 1)
+        vals.setdefault("company_ids", [(6, 0, [vals["company_id"]])])
+    elif model == "purchase.order":
+        if vals.get("name", "New") == "New":
+            vals["name"] = _next_name(db, "purchase.order", "P")
+        vals.setdefault("date_order", db.now.replace(microsecond=0))
+        vals.setdefault("company_id", 1)
+    elif model == "purchase.order.line" and vals.get("product_id"):
+        vals.setdefault("name", db.display_name("product.product", vals["product_id"]))
+    elif model == "mrp.production":
+        if vals.get("name", "New") == "New":
+            vals["name"] = _next_name(db, "mrp.production", "WH/MO/")
+        start = "date_start" if db.release.major >= 17 else "date_planned_start"
+        vals.setdefault(start, db.now.replace(microsecond=0))
+        vals.setdefault("company_id", 1)
+        product = db.row("product.product", vals.get("product_id"))
+        if product is not None:
+            vals.setdefault("product_uom_id", db.value("product.product", product, "uom_id"))
     return vals
 
 
 def after_create(db, model: str, rid: int, vals: dict) -> None:
     if model == "product.template" and "product_variant_ids" not in vals:
         own = {k: v for k, v in vals.items() if k in VARIANT_OWN}
-        db._create_one("product.product", {"product_tmpl_id": rid, **own})
+        for combination in _combinations(db, rid):
+            db._create_one("product.product", {
+                "product_tmpl_id": rid, "product_template_attribute_value_ids": combination,
+                **own,
+            })  # fmt: skip
     elif model == "sale.order.line":
         _recompute_lines(db, [rid])
         _recompute_orders(db, {db.tables[model][rid]["order_id"]})
 
 
 def before_write(db, model: str, ids: list[int], vals: dict) -> dict:
-    if model == "product.product":
+    if model == "res.users":
+        partner_vals, vals = _split(vals, {"name", "lang", "email"})
+        if partner_vals:
+            partners = [db.tables[model][i]["partner_id"] for i in ids if i in db.tables[model]]
+            db.write("res.partner", partners, partner_vals)
+    elif model == "product.product":
         template_vals, vals = _split(vals, _template_fields(db))
         if template_vals:
             templates = {
@@ -175,7 +203,51 @@ def sale_order_actions(release) -> dict[str, Callable[[Any, list[int]], bool]]:
     return {**SALE_ORDER_ACTIONS, name: _writes({"state": "done"}, {"locked": True})}
 
 
+def apply_inventory(db, ids: list[int]) -> None:
+    """stock.quant `action_apply_inventory`: the counted quantity becomes the quantity.
+
+    Odoo keeps one quant per product and location; the sandbox, which creates a new
+    quant per count, empties the others so the location holds what was counted.
+    """
+    for quant in db.rows("stock.quant", ids):
+        same_product = db.children("stock.quant", "product_id").get(quant["product_id"], ())
+        siblings = [q["id"] for q in db.rows("stock.quant", same_product)
+                    if q["location_id"] == quant["location_id"] and q["id"] != quant["id"]]  # fmt: skip
+        if siblings:
+            db.write("stock.quant", siblings, {"quantity": 0.0})
+        db.write("stock.quant", [quant["id"]],
+                 {"quantity": quant.get("inventory_quantity") or 0.0, "inventory_quantity": 0.0})
+
+
+def _state(model: str, state: str) -> Callable[[Any, list[int]], None]:
+    return lambda db, ids: db.write(model, ids, {"state": state})
+
+
+# Buttons of other models than sale.order, callable over RPC: {model: {method: action}}.
+RECORD_ACTIONS: dict[str, dict[str, Callable[[Any, list[int]], Any]]] = {
+    "stock.quant": {"action_apply_inventory": apply_inventory},
+    "purchase.order": {"button_confirm": _state("purchase.order", "purchase")},
+    "mrp.production": {"action_confirm": _state("mrp.production", "confirmed")},
+}
+
+
 # -- helpers -------------------------------------------------------------------------------
+def _combinations(db, template_id: int) -> list[list[int]]:
+    """One list of template attribute value ids per variant to create ([[]]: no attributes).
+
+    Each attribute line's values become template attribute values first, as Odoo does.
+    """
+    lines = db.children("product.template.attribute.line", "product_tmpl_id").get(template_id, ())
+    combos: list[list[int]] = [[]]
+    for line in db.rows("product.template.attribute.line", lines):
+        ptavs = [db._create_one("product.template.attribute.value", {
+            "attribute_line_id": line["id"], "product_attribute_value_id": value,
+        }) for value in line.get("value_ids") or ()]  # fmt: skip
+        combos = [[*c, p] for c in combos for p in ptavs] if ptavs else combos
+    return combos
+
+
+
 def _default_uom(db) -> int | None:
     return min(db.tables["uom.uom"], default=None)
 

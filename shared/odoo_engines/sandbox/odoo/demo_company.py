@@ -227,8 +227,9 @@ class _Generator:
             self._catalogue()
             self._partners()
             self._orders()
-            self._stock()
-            self._purchases_and_manufacturing()
+            if "stock.quant" in self.db.registry:  # Inventory, Purchase, Manufacturing installed
+                self._stock()
+                self._purchases_and_manufacturing()
             for model, rows in self.rows.items():
                 if rows:
                     self.db.insert_rows(model, rows)
@@ -385,7 +386,8 @@ class _Generator:
                 "sequence": 2,
             },
         )
-        self._locations()
+        if "stock.location" in self.db.registry:
+            self._locations()
 
     def _uoms(self) -> None:
         units = [
@@ -592,7 +594,11 @@ class _Generator:
         tvals["description_sale"] = tvals["description_sale"] or None
         if self.release.uom_category:
             tvals["uom_po_id"] = tvals["uom_id"]
-        if self.release.is_storable:
+        if "stock.quant" not in self.db.registry:  # no Inventory: nothing is storable
+            tvals.update(type="service" if kind == "service" else "consu")
+            if not self.release.is_storable:
+                tvals["detailed_type"] = tvals["type"]
+        elif self.release.is_storable:
             tvals.update(type="service" if kind == "service" else "consu", is_storable=storable)
         else:
             detailed = "service" if kind == "service" else "product"

@@ -41,6 +41,7 @@ class Field:
     related: str | None = None  # "product_tmpl_id.name": filled in by the registry
     inherited: bool = False  # a template field on product.product (_inherits): sortable
     default: Any = None  # value or callable(db) for create
+    translate: bool = False  # one value per language; reads and writes follow context.lang
     help: str = ""
     name: str = field(default="", init=False)
 
@@ -65,6 +66,7 @@ class Field:
             "sortable": self.sortable,
             "manual": False,
             "company_dependent": False,
+            "translate": self.translate,
             "name": self.name,
         }
         if self.relation:

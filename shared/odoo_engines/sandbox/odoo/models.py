@@ -111,7 +111,28 @@ def _is_internal(db, quant: dict) -> bool:
 
 
 def _qty_available(db, row: dict) -> float:
+    bom = _kit_bom(db, row)
+    if bom is not None:  # a kit: as many as its scarcest component makes (no quants of its own)
+        lines = db.rows("mrp.bom.line", db.children("mrp.bom.line", "bom_id").get(bom["id"], ()))
+        made = [
+            _qty_available(db, db.row("product.product", line["product_id"]))
+            // (line["product_qty"] or 1.0)
+            for line in lines
+            if line.get("product_id")
+        ]
+        return float(min(made, default=0.0)) * (bom.get("product_qty") or 1.0)
     return sum(q["quantity"] or 0.0 for q in _quants(db, row["id"]) if _is_internal(db, q))
+
+
+def _kit_bom(db, row: dict) -> dict | None:
+    """The phantom bill of materials that makes `row` a kit, if any (mrp installed)."""
+    if "mrp.bom" not in db.registry:
+        return None
+    boms = db.children("mrp.bom", "product_tmpl_id").get(row["product_tmpl_id"], ())
+    for bom in db.rows("mrp.bom", boms):
+        if bom.get("type") == "phantom" and bom.get("product_id") in (None, row["id"]):
+            return bom
+    return None
 
 
 def _reserved(db, row: dict) -> float:
@@ -214,14 +235,33 @@ def _partner_type(release: Release) -> list[tuple[str, str]]:
 
 
 # -- the registry --------------------------------------------------------------------------
-def build_registry(release: Release) -> dict[str, Model]:
-    """Every model of this release, with its fields and magic fields resolved."""
+APPS = ("full", "sales")
+# What a database with the Sales app only lacks (Inventory, Purchase, Manufacturing).
+NOT_IN_SALES = ("stock.", "mrp.", "purchase.")
+STOCK_FIELDS = ("qty_available", "free_qty", "incoming_qty", "outgoing_qty",
+                "virtual_available", "is_storable", "is_kits")  # fmt: skip
+
+
+def build_registry(release: Release, apps: str = "full") -> dict[str, Model]:
+    """Every model of this release and installed `apps`, with magic fields resolved.
+
+    `apps="sales"` is a database with Sales only: no stock, purchase or manufacturing
+    models, and no stock fields on products (calls answer "Object … doesn't exist").
+    """
+    if apps not in APPS:
+        raise ValueError(f"apps must be one of {', '.join(APPS)}, got {apps!r}")
     models = [
         *_base_models(release),
         *_product_models(release),
         *_sale_models(release),
         *_stock_models(release),
     ]
+    if apps == "sales":
+        models = [m for m in models if not m.name.startswith(NOT_IN_SALES)]
+        for m in models:
+            for name, f in list(m.fields.items()):
+                if name in STOCK_FIELDS or (f.relation or "").startswith(NOT_IN_SALES):
+                    del m.fields[name]
     registry = {m.name: m for m in models}
     registry["ir.model"] = _ir_model(release)
     for model in registry.values():
@@ -422,15 +462,38 @@ def _base_models(release: Release) -> list[Model]:
                 "tz": Char("Timezone"),
                 "share": Boolean("Share User"),
                 "active": Boolean("Active", default=True),
+                release.groups_field: Many2many("res.groups", "Groups"),
             },
             order="name, login",
+        ),
+        Model("res.groups", "Access Groups", {"name": Char("Name", required=True)}),
+        Model(
+            "ir.model.data",
+            "Model Data",
+            {
+                "module": Char("Module", required=True),
+                "name": Char("External Identifier", required=True),
+                "model": Char("Model Name", required=True),
+                "res_id": Integer("Record ID"),
+            },
+            order="module, model, name",
+        ),
+        Model(
+            "res.lang",
+            "Languages",
+            {
+                "name": Char("Name", required=True),
+                "code": Char("Locale Code", required=True),
+                "active": Boolean("Active"),
+            },
+            order="active desc, name",
         ),
     ]
 
 
 def _product_models(release: Release) -> list[Model]:
     uom_fields = {
-        "name": Char("Unit of Measure", required=True),
+        "name": Char("Unit of Measure", required=True, translate=True),
         "factor": Float("Ratio"),
         "rounding": Float("Rounding Precision"),
         "active": Boolean("Active", default=True),
@@ -465,10 +528,10 @@ def _product_models(release: Release) -> list[Model]:
             ("product", "Storable Product"),
         ]
     template_fields: dict[str, Field] = {
-        "name": Char("Name", required=True),
+        "name": Char("Name", required=True, translate=True),
         "sequence": Integer("Sequence", default=1),
-        "description": Html("Description"),
-        "description_sale": Text("Sales Description"),
+        "description": Html("Description", translate=True),
+        "description_sale": Text("Sales Description", translate=True),
         "categ_id": Many2one("product.category", "Product Category", required=release.major < 19),
         "list_price": Float("Sales Price", default=1.0),
         "standard_price": Float(
@@ -584,6 +647,9 @@ def _product_models(release: Release) -> list[Model]:
             ),
         ),
         "stock_quant_ids": One2many("stock.quant", "product_id", "Quants"),
+        "is_kits": Boolean(
+            "Kits", store=False, search=True, compute=lambda db, r: _kit_bom(db, r) is not None
+        ),
     }
     for name in related_names:
         product_fields[name] = Related(f"product_tmpl_id.{name}", inherited=True)
@@ -626,7 +692,7 @@ def _product_models(release: Release) -> list[Model]:
             "product.attribute",
             "Product Attribute",
             {
-                "name": Char("Attribute", required=True),
+                "name": Char("Attribute", required=True, translate=True),
                 "sequence": Integer("Sequence"),
                 "create_variant": Selection(
                     [("always", "Instantly"), ("dynamic", "Dynamically"), ("no_variant", "Never")],
@@ -651,7 +717,7 @@ def _product_models(release: Release) -> list[Model]:
             "product.attribute.value",
             "Attribute Value",
             {
-                "name": Char("Value", required=True),
+                "name": Char("Value", required=True, translate=True),
                 "sequence": Integer("Sequence"),
                 "attribute_id": Many2one("product.attribute", "Attribute", required=True),
                 "html_color": Char("Color"),
@@ -973,8 +1039,38 @@ def _stock_models(release: Release) -> list[Model]:
                 start_field: Datetime("Start", required=True),
                 finish_field: Datetime("End"),
                 "company_id": Many2one("res.company", "Company", required=True),
+                "bom_id": Many2one("mrp.bom", "Bill of Material"),
             },
             order=f"priority desc, {start_field} asc,id",
+        ),
+        Model(
+            "mrp.bom",
+            "Bill of Material",
+            {
+                "product_tmpl_id": Many2one("product.template", "Product", required=True),
+                "product_id": Many2one("product.product", "Product Variant"),
+                "product_qty": Float("Quantity", default=1.0),
+                "type": Selection(
+                    [("normal", "Manufacture this product"), ("phantom", "Kit")],
+                    "BoM Type",
+                    default="normal",
+                ),
+                "bom_line_ids": One2many("mrp.bom.line", "bom_id", "BoM Lines"),
+                "active": Boolean("Active", default=True),
+                "company_id": Many2one("res.company", "Company"),
+            },
+            order="id",
+            rec_name="product_tmpl_id",
+        ),
+        Model(
+            "mrp.bom.line",
+            "Bill of Material Line",
+            {
+                "bom_id": Many2one("mrp.bom", "Parent BoM", required=True),
+                "product_id": Many2one("product.product", "Component", required=True),
+                "product_qty": Float("Quantity", default=1.0),
+            },
+            rec_name="product_id",
         ),
     ]
 

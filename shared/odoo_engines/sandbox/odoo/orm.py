@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import secrets
 import threading
 import time
 from collections import Counter, defaultdict
@@ -25,7 +26,7 @@ from typing import Any
 
 from . import business
 from .domain import Compiled, DomainCompiler, Interval, normalize
-from .exceptions import AccessDenied, OdooValueError, UserError, ValidationError
+from .exceptions import AccessDenied, AccessError, OdooValueError, UserError, ValidationError
 from .fields import RELATIONAL, Field
 from .models import Model, build_registry
 from .versions import Release
@@ -91,11 +92,13 @@ class Database:
         login: str = "admin",
         password: str = "admin",  # noqa: S107 - the sandbox's documented demo credentials
         api_key: str = "admin",
+        apps: str = "full",
     ):
         self.name = name
         self.release = Release.parse(version)
         self.version = version
-        self.registry: dict[str, Model] = build_registry(self.release)
+        self.apps = apps
+        self.registry: dict[str, Model] = build_registry(self.release, apps)
         self.tables: dict[str, dict[int, dict]] = {m: {} for m in self.registry}
         self.login = login
         self.password = password
@@ -109,7 +112,12 @@ class Database:
         self._cache: dict = {}
         self._getters: dict[tuple[str, str], Callable[[dict], Any]] = {}
         self._failures: dict[str, tuple[int, float]] = {}
+        self.user_keys: dict[int, str] = {}  # API keys of users other than the admin
+        # {(model, field, id): {lang: value}}: what was written in a language other than en_US
+        self.translations: dict[tuple[str, str, int], dict[str, str]] = {}
+        self._local = threading.local()  # the language of the call this thread serves
         self._seed_ir_model()
+        self._seed_access()
 
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
@@ -192,10 +200,48 @@ class Database:
             elif f.type == "one2many":
                 comodel, inverse = f.relation, f.inverse
                 get = lambda row: self.children(comodel, inverse).get(row["id"], [])  # noqa: E731
+            elif f.translate:
+                get = lambda row: self._translated(model, name, row)  # noqa: E731
             else:
                 get = lambda row: row.get(name)  # noqa: E731
             self._getters[key] = get
         return get
+
+    # -- languages -------------------------------------------------------------------------
+    @contextmanager
+    def language(self, lang: str | None) -> Iterator[None]:
+        """Reads and writes in this thread follow `lang` (a call's context.lang)."""
+        previous = getattr(self._local, "lang", None)
+        self._local.lang = lang if lang and lang != "en_US" else None
+        try:
+            yield
+        finally:
+            self._local.lang = previous
+
+    def _translated(self, model: str, name: str, row: dict) -> Any:
+        lang = getattr(self._local, "lang", None)
+        if lang:
+            value = self.translations.get((model, name, row["id"]), {}).get(lang)
+            if value is not None:
+                return value
+        return row.get(name)
+
+    def _split_translated(self, model: str, vals: dict) -> tuple[dict, dict]:
+        """(translatable values written in the call's language, the other values).
+
+        As Odoo 16+: a value written in a language other than en_US is that language's
+        only; a record created in one gets it in en_US too.
+        """
+        lang = getattr(self._local, "lang", None)
+        if not lang:
+            return {}, vals
+        fields = self.registry[model].fields
+        translated = {k: v for k, v in vals.items() if fields[k].translate and isinstance(v, str)}
+        return translated, {k: v for k, v in vals.items() if k not in translated}
+
+    def _store_translations(self, model: str, rid: int, translated: dict) -> None:
+        for name, value in translated.items():
+            self.translations.setdefault((model, name, rid), {})[self._local.lang] = value
 
     def value(self, model: str, row: dict | None, name: str) -> Any:
         return None if row is None else self.getter(model, name)(row)
@@ -517,6 +563,7 @@ class Database:
             f = m.fields[name]
             if f.compute is None and f.type not in ("one2many", "many2many") and name not in MAGIC:
                 row[name] = f.to_store(value, model)
+        self._store_translations(model, rid, self._split_translated(model, vals)[0])
         row.update(create_date=now, write_date=now, create_uid=uid, write_uid=uid)
         self.tables[model][rid] = row
         self._save(model, rid, new=True)
@@ -570,6 +617,10 @@ class Database:
 
     def _write_rows(self, model: str, ids: list[int], vals: dict) -> None:
         m, table = self.registry[model], self.tables[model]
+        translated, vals = self._split_translated(model, vals)
+        for rid in ids:
+            if rid in table:
+                self._store_translations(model, rid, translated)
         plain = {}
         for name, value in vals.items():
             f = m.fields[name]
@@ -680,8 +731,11 @@ class Database:
         user = self.tables["res.users"].get(uid)
         if not user or not user.get("active") or not isinstance(secret, str) or not secret:
             raise AccessDenied()
-        if user.get("login") != self.login:
-            raise AccessDenied()
+        if user.get("login") != self.login:  # another user: its API key, for RPC only
+            key = self.user_keys.get(uid)
+            if interactive or not key or not hmac.compare_digest(secret.encode(), key.encode()):
+                raise AccessDenied()
+            return
         expected = self.password if interactive else (self.api_key if self.api_key_active else None)
         if expected is None or not hmac.compare_digest(secret.encode(), expected.encode()):
             raise AccessDenied()
@@ -701,6 +755,41 @@ class Database:
             raise
         self._failures.pop(remote, None)
         return uid
+
+    def set_api_key(self, uid: int) -> str:
+        """A new API key for user `uid` (what Odoo's "New API Key" button makes)."""
+        self.user_keys[uid] = secrets.token_hex(20)
+        return self.user_keys[uid]
+
+    def is_system(self, uid: int) -> bool:
+        """Administration / Settings: the admin, or a user in `base.group_system`."""
+        if uid in (ADMIN_ID, SUPERUSER_ID):
+            return True
+        user = self.tables["res.users"].get(uid) or {}
+        return self._group_ids["base.group_system"] in (user.get(self.release.groups_field) or ())
+
+    def check_access(self, uid: int, model: str) -> None:
+        """Odoo's access rights, for the models only administrators may read."""
+        if model in ADMIN_ONLY and not self.is_system(uid):
+            description = self.registry[model].description
+            raise AccessError(
+                f"You are not allowed to access '{description}' ({model}) records.\n\n"
+                "This operation is allowed for the following groups:\n"
+                "\t- Administration/Settings\n\n"
+                "Contact your administrator to request access if necessary."
+            )
+
+    def _seed_access(self) -> None:
+        """Groups with their external ids, the admin in all of them; the languages."""
+        groups = [g for g in GROUPS if self.apps == "full" or not g.startswith("stock.")]
+        ids = self.insert_rows("res.groups", [{"name": GROUPS[g]} for g in groups])
+        self._group_ids = dict(zip(groups, ids, strict=True))
+        self.insert_rows("ir.model.data", [
+            {"module": g.split(".")[0], "name": g.split(".")[1], "model": "res.groups",
+             "res_id": gid} for g, gid in self._group_ids.items()
+        ])  # fmt: skip
+        self.insert_rows("res.lang", [{"code": c, "name": n, "active": c == "en_US"}
+                                      for c, n in LANGUAGES])  # fmt: skip
 
     def user_context(self, uid: int) -> dict:
         user = self.tables["res.users"].get(uid) or {}
@@ -725,6 +814,18 @@ class Database:
                 del row["abstract"]
         self.insert_rows("ir.model", rows)
 
+
+# Models an integration user cannot read without admin rights (as Odoo's access rules).
+ADMIN_ONLY = frozenset({"ir.model", "ir.model.fields", "ir.module.module", "ir.config_parameter"})
+GROUPS = {
+    "base.group_user": "Internal User",
+    "base.group_system": "Settings",
+    "sales_team.group_sale_salesman": "User: Own Documents Only",
+    "sales_team.group_sale_salesman_all_leads": "User: All Documents",
+    "stock.group_stock_user": "User",
+}
+LANGUAGES = [("en_US", "English (US)"), ("es_CL", "Spanish (CL) / Español (CL)"),
+             ("es_ES", "Spanish / Español")]  # fmt: skip
 
 MAGIC = ("id", "create_date", "write_date", "create_uid", "write_uid", "__last_update")
 

@@ -220,6 +220,8 @@ def methods_for(release: Release, model: str) -> dict[str, Method]:
     if model == "sale.order":
         for name, action in business.sale_order_actions(release).items():
             methods[name] = Method(_record_action(action), True)
+    for name, action in business.RECORD_ACTIONS.get(model, {}).items():
+        methods[name] = Method(_record_action(action), True)
     return methods
 
 
@@ -259,7 +261,9 @@ def call_kw(db: Database, uid: int, model: str, name: str, args: list, kwargs: d
     except TypeError as exc:
         raise OdooTypeError(f"{name}() {exc}") from None
     db.calls[name] += 1
-    with db.transaction(uid=uid):
+    if name != "fields_get":
+        db.check_access(uid, model)
+    with db.transaction(uid=uid), db.language(context.get("lang")):
         return method.func(*bound.args, **bound.kwargs)
 
 
@@ -282,7 +286,9 @@ def call_json2(db: Database, uid: int, model: str, name: str, params: dict) -> A
     except TypeError as exc:
         raise HttpException(422, str(exc)) from None
     db.calls[name] += 1
-    with db.transaction(uid=uid):
+    if name != "fields_get":
+        db.check_access(uid, model)
+    with db.transaction(uid=uid), db.language(context.get("lang")):
         result = method.func(*bound.args, **bound.kwargs)
     if name == "create" and isinstance(result, int):
         return [result]  # JSON-2 returns the recordset's ids

@@ -101,11 +101,15 @@ class SandboxOdoo:
         version: str = "17.0",
         spec: DemoSpec | None = None,
         seed: int = 42,
+        apps: str = "full",
     ) -> Database:
-        """A new database with the demo company (login admin, password and API key admin)."""
+        """A new database with the demo company (login admin, password and API key admin).
+
+        `apps="sales"`: the Sales app only (no Inventory, Purchase or Manufacturing).
+        """
         if name in self.databases:
             raise ValueError(f"database {name!r} already exists")
-        db = Database(name, version)
+        db = Database(name, version, apps=apps)
         populate(db, spec or DemoSpec(), seed)
         with self._lock:
             self.databases[name] = db

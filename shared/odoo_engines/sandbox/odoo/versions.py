@@ -123,6 +123,11 @@ class Release:
         return self.at_least(18)
 
     @property
+    def groups_field(self) -> str:
+        """res.users' groups: `groups_id` until 18, `group_ids` from 19."""
+        return "group_ids" if self.at_least(19) else "groups_id"
+
+    @property
     def is_favorite(self) -> bool:
         """18+: `is_favorite` Boolean instead of `priority`."""
         return self.at_least(18)
