@@ -76,8 +76,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def _sandbox_backend(server, apps: str) -> Backend:
     db = server.add_database(f"contract_{next(_sandbox_names)}", version=SANDBOX_SERIES,
                              spec=SANDBOX_SPEC, apps=apps)  # fmt: skip
-    admin = OdooClient(db.url, db.name, db.login, db.api_key).login()
-    shop = Shop(admin)
+    shop = Shop(OdooClient(db.url, db.name, db.login, db.api_key).login())
     lang = prepare_company(shop, apps)
     user = shop.user("integration")
     key = db.set_api_key(user)
@@ -101,11 +100,11 @@ def prepare_company(shop: Shop, apps: str) -> str:
 
 def _real_backend(series: str, apps: str):
     real = harness().odoo(series).new_database(apps)
-    admin = OdooClient(real.url, real.name, real.admin.login, real.admin.api_key,
-                       timeout=120).login()  # fmt: skip
+    shop = Shop(OdooClient(real.url, real.name, real.admin.login, real.admin.api_key,
+                           timeout=120).login())  # fmt: skip
     backend = Backend("real", series, apps, real.url, real.name, real.admin.login,
                       real.admin.api_key, real.integration.login, real.integration.api_key,
-                      "es_CL" if apps == "full" else "en_US", Shop(admin))  # fmt: skip
+                      "es_CL" if apps == "full" else "en_US", shop)  # fmt: skip
     return backend, real
 
 

@@ -94,3 +94,16 @@ def test_the_pager_counts_its_calls(odoo_db, connect):
     list(client.pages("product.product", BATCH, FIELDS, page_size=100))
     # A forward page all in one second, that second by id (100 + 50), an empty forward page.
     assert client.calls - before == 4
+
+
+@pytest.mark.parametrize("version", ["17.0", "19.0"])
+def test_inline_pages_do_not_make_odoo_count_every_match(make_db, connect, version):
+    """`web_search_read` counts all matches after a full page unless given `count_limit`:
+    a second query per page for a `length` the pager never reads."""
+    db = make_db(version)
+    create_products(db, 250, T0)
+    client = connect(db)
+    pages = list(client.pages("product.product", BATCH, FIELDS, page_size=100,
+                              inline={"categ_id": ["name"]}))  # fmt: skip
+    assert sum(len(p.records) for p in pages) == 250
+    assert db.calls["web_search_read"] >= len(pages) and db.calls["web_search_read:count"] == 0

@@ -3,7 +3,7 @@
 import pytest
 
 from odoo_engines.errors import PermanentError, TransientError
-from odoo_engines.odoo import OdooAuthError, OdooServerError, OdooUnavailable
+from odoo_engines.odoo import OdooAuthError, OdooModelMissing, OdooServerError, OdooUnavailable
 from odoo_engines.odoo.errors import from_odoo
 
 
@@ -15,11 +15,17 @@ from odoo_engines.odoo.errors import from_odoo
         ("odoo.exceptions.AccessDenied", "Access Denied", 403, OdooAuthError),
         ("odoo.exceptions.AccessError", "You are not allowed", 403, OdooServerError),
         ("builtins.ValueError", "Invalid field 'x' on model 'y'", None, OdooServerError),
-        ("odoo.exceptions.UserError", "Object x doesn't exist", 422, OdooServerError),
+        # a model whose app is not installed, over JSON-RPC and JSON-2
+        ("odoo.exceptions.UserError", "Object stock.quant doesn't exist", None, OdooModelMissing),
+        ("werkzeug.exceptions.NotFound", "the model 'stock.quant' does not exist", 404,
+         OdooModelMissing),  # fmt: skip
+        ("odoo.exceptions.UserError", "Some other user error", None, OdooServerError),
         ("odoo.exceptions.MissingError", "Record does not exist", 404, OdooServerError),
         ("psycopg2.OperationalError", 'database "nope" does not exist', None, OdooServerError),
         ("psycopg2.OperationalError", "could not serialize access", None, OdooUnavailable),
         ("odoo.exceptions.LockError", "locked", 409, OdooUnavailable),
+        # 19: a concurrent update Odoo gave up retrying; later it goes through
+        ("odoo.exceptions.ConcurrencyError", "ConcurrencyError()", None, OdooUnavailable),
         (None, "HTTP 500 Internal Server Error", 500, OdooUnavailable),
         (None, "HTTP 404 Not Found", 404, OdooServerError),
         (None, "HTTP 401 Unauthorized", 401, OdooAuthError),

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from odoo_engines.odoo import OdooServerError
+from odoo_engines.odoo.protocols import EndpointMissing
 
 
 class _NoJsonRpc(BaseHTTPRequestHandler):
@@ -72,6 +73,18 @@ def test_forcing_jsonrpc_where_it_answers_404_is_a_clear_error(make_db, connect,
     db.url = without_jsonrpc(db)
     with pytest.raises(OdooServerError, match="404"):
         connect(db, protocol="jsonrpc").login()
+
+
+def test_rpc_services_switched_off_answer_inside_the_envelope(make_db, connect):
+    """A 19 with `rpc.use_deprecated_services` off answers /jsonrpc with HTTP 200 and a
+    JSON-RPC error of code 404 (Odoo's JsonRPCDispatcher for NotFound): the client
+    takes it for the endpoint being gone, not for a failed call."""
+    db = make_db("19.0")
+    db.rpc_services = False
+    with pytest.raises(EndpointMissing, match="RPC services disabled"):
+        connect(db, protocol="jsonrpc").login()
+    client = connect(db)  # auto: JSON-2 with the API key, as on any 19
+    assert client.search_count("product.product", []) > 0 and client.protocol == "json2"
 
 
 def test_a_method_returning_none_gives_none(odoo_db, connect):

@@ -126,8 +126,24 @@ def test_stock_moves_refresh_on_hand_quantities(product_settings, db, odoo_db, p
     result = sync_products(product_settings, publisher=publisher)
     assert float(_row(db, product, "qty_available")[0]) == pytest.approx(expected)
     assert result.products_updated == 0  # a stock move is not a catalogue change
-    # product page, quant page (16: and a read of the quantities), the id set
-    assert result.odoo_calls == (4 if odoo_db.version.startswith("16") else 3)
+    # product page, quant page, the kits' quantities (stock moved), the id set; 16 also
+    # reads the quantities apart and pages templates (here: the overlap window re-reads
+    # the templates the sandbox just wrote, and their variants)
+    assert result.odoo_calls == (7 if odoo_db.version.startswith("16") else 4)
+
+
+@pytest.mark.parametrize("odoo_db", ["16.0", "17.0"], indirect=True)
+def test_a_template_edit_reaches_every_variant(product_settings, db, odoo_db, publisher):
+    """16 leaves the variants' write_date alone when their template is edited (17+ bumps
+    it): the sync follows templates too, or renames and price changes are missed."""
+    sync_products(product_settings, publisher=publisher)
+    template = odoo_db.search_read("product.template", [["product_variant_count", ">", 1]],
+                                   ["id", "product_variant_ids"], limit=1)[0]  # fmt: skip
+    odoo_db.write("product.template", [template["id"]], {"name": "Renamed template"})
+    result = sync_products(product_settings, publisher=publisher)
+    names = {_row(db, v, "name")[0] for v in template["product_variant_ids"]}
+    assert names == {"Renamed template"}
+    assert result.products_updated == len(template["product_variant_ids"])
 
 
 def test_a_run_out_of_time_continues_until_done(product_settings, db, odoo_db, publisher):

@@ -121,9 +121,14 @@ class JsonRpc:
         return payload.get("result")
 
     def _error(self, error: Any, where: str) -> OdooError:
-        # `code` is 200 (16-18) or 0 (19, SaaS >= 18.1) for every application error.
+        # `code` is 200 (16-18) or 0 (19, SaaS >= 18.1) for every application error; 404
+        # when a 19 with `rpc.use_deprecated_services` off refuses /jsonrpc (HTTP 200).
         if not isinstance(error, dict):
             return from_odoo(None, self._scrub(error), where=where)
+        if error.get("code") == 404:
+            return EndpointMissing(
+                f"Odoo {where} failed: /jsonrpc answered 404 (RPC services disabled)", status=404
+            )
         data = error.get("data") if isinstance(error.get("data"), dict) else {}
         message = data.get("message") or error.get("message")
         return from_odoo(self._scrub(data.get("name")), self._scrub(message), where=where)

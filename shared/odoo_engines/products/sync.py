@@ -106,6 +106,8 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
     store.prepare(db)
     cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB)
     fields = odoo.existing_fields(MODEL, ODOO_FIELDS)
+    # Installed apps, asked once per login (the saved session keeps the answers).
+    stock, kits = odoo.installed("stock.quant"), odoo.installed("mrp.bom")
     # A continuation resumes exactly where its predecessor stopped; a new run re-reads
     # the client's overlap window behind the cursor (late commits).
     overlap = 0 if options.resume else None
@@ -122,8 +124,10 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
         if budget.exhausted(_reserve(budget)):
             _continue(publisher, result, "pages")
             return
-    if odoo.installed("stock.quant"):
-        _refresh_stock(db, odoo, options)
+    if not odoo.version.at_least(17):
+        _template_edits(db, odoo, fields, options, result)
+    if stock:
+        _refresh_stock(db, odoo, options, kits)
     else:
         result.skipped_steps["stock"] = "Inventory is not installed: no on-hand quantities"
         log.info("product_sync_step_skipped", step="stock", why=result.skipped_steps["stock"])
@@ -144,7 +148,40 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
     jobs.mark_success(db, JOB)
 
 
-def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
+def _place_cursor(db: Database, odoo, model: str, scope: str) -> None:
+    """Save the `scope` cursor at `model`'s newest record (the pager re-reads an overlap)."""
+    newest = odoo.search_read(model, [], ["write_date"], order="write_date desc, id desc",
+                              limit=1, context={"active_test": False})  # fmt: skip
+    if newest:
+        position = {"write_date": str(newest[0]["write_date"])[:19], "id": newest[0]["id"]}
+        jobs.save_cursor(db, JOB, scope, position)
+
+
+def _template_edits(db: Database, odoo, fields: list[str], options: SyncOptions,
+                    result: SyncResult) -> None:  # fmt: skip
+    """16: re-read the variants of templates edited since the last run.
+
+    On 16 a template edit (name, price, category) leaves its variants' write_date as it
+    was (17+ bumps it), so the variant pages miss it; templates have their own cursor.
+    A run without that cursor has just read every variant: it only places the cursor.
+    """
+    cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "templates")
+    if cursor is None:
+        _place_cursor(db, odoo, "product.template", "templates")
+        return
+    for page in odoo.pages("product.template", [], ["id"], cursor=cursor,
+                           page_size=options.page_size, include_archived=True):  # fmt: skip
+        ids = [template["id"] for template in page.records]
+        variants = odoo.search_read(MODEL, [["product_tmpl_id", "in", ids]], fields,
+                                    context={"active_test": False}) if ids else []  # fmt: skip
+        with db.transaction():
+            written = store.write_page(db, [to_row(v, odoo.db) for v in variants])
+            jobs.save_cursor(db, JOB, "templates", page.cursor)
+        result.products_updated += written.updated
+        result.products_inserted += written.inserted
+
+
+def _refresh_stock(db: Database, odoo, options: SyncOptions, kits: bool) -> None:
     """Re-read on-hand quantities of products whose stock moved since the last run.
 
     qty_available is computed and never bumps the product's write_date; stock.quant's
@@ -157,11 +194,7 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
     """
     cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "stock")
     if cursor is None:
-        newest = odoo.search_read("stock.quant", [], ["write_date"],
-                                  order="write_date desc, id desc", limit=1)  # fmt: skip
-        if newest:
-            position = {"write_date": str(newest[0]["write_date"])[:19], "id": newest[0]["id"]}
-            jobs.save_cursor(db, JOB, "stock", position)
+        _place_cursor(db, odoo, "stock.quant", "stock")
         return
     inline = {"product_id": ["qty_available"]} if odoo.reads_inline else None
     moved = False
@@ -177,10 +210,10 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions) -> None:
         with db.transaction():
             store.update_quantities(db, quantities)
             jobs.save_cursor(db, JOB, "stock", page.cursor)
-    if moved and odoo.installed("mrp.bom"):
-        kits = odoo.search_read(MODEL, [["is_kits", "=", True]], ["qty_available"],
-                                context={"active_test": False})  # fmt: skip
-        store.update_quantities(db, kits)
+    if moved and kits:
+        store.update_quantities(db, odoo.search_read(
+            MODEL, [["is_kits", "=", True]], ["qty_available"], context={"active_test": False}
+        ))  # fmt: skip
 
 
 def _embed_pending(db: Database, embedder: Embedder, budget: jobs.TimeBudget,

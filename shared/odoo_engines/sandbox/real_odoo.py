@@ -413,7 +413,7 @@ class RealOdoo:
             logs = self.home / "logs"
             logs.mkdir(parents=True, exist_ok=True)
             self._log = (logs / "server.log").open("ab")
-            self._server = subprocess.Popen(
+            self._server = subprocess.Popen(  # noqa: S603 - Odoo's launcher, our arguments
                 self.odoo_command(
                     f"--http-port={self.port}", "--http-interface=127.0.0.1", "--workers=0",
                     "--max-cron-threads=0", "--log-level=warn", "--no-database-list",
@@ -500,7 +500,7 @@ class RealOdoo:
 def _run(command: list[str], *, what: str, env: dict[str, str] | None = None,
          stdin: str | None = None, timeout: float = 120.0) -> str:  # fmt: skip
     try:
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: S603 - our commands (pip, odoo), no shell
             command,
             input=stdin,
             capture_output=True,

@@ -211,8 +211,11 @@ def apply_inventory(db, ids: list[int]) -> None:
     """
     for quant in db.rows("stock.quant", ids):
         same_product = db.children("stock.quant", "product_id").get(quant["product_id"], ())
-        siblings = [q["id"] for q in db.rows("stock.quant", same_product)
-                    if q["location_id"] == quant["location_id"] and q["id"] != quant["id"]]  # fmt: skip
+        siblings = [
+            q["id"]
+            for q in db.rows("stock.quant", same_product)
+            if q["location_id"] == quant["location_id"] and q["id"] != quant["id"]
+        ]
         if siblings:
             db.write("stock.quant", siblings, {"quantity": 0.0})
         db.write("stock.quant", [quant["id"]],

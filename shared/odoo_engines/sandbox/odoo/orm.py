@@ -104,6 +104,8 @@ class Database:
         self.password = password
         self.api_key = api_key
         self.api_key_active = True
+        # 19's `rpc.use_deprecated_services`: False turns /jsonrpc's object service off
+        self.rpc_services = True
         self.calls: Counter = Counter()
         self.url: str | None = None  # set by the server: a listener that serves only this database
         self.lock = threading.RLock()

@@ -143,6 +143,7 @@ def web_search_read(
         return {"length": 0, "records": []}
     length = len(records) + (offset or 0)
     if limit and len(records) == limit and not (count_limit and count_limit <= length):
+        self.db.calls["web_search_read:count"] += 1  # a second query Odoo runs to count
         length = self.db.search_count(self.model, domain, count_limit, self.context)
     return {"length": length, "records": records}
 

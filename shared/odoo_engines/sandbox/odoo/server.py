@@ -332,6 +332,11 @@ class _Handler(BaseHTTPRequestHandler):
             params.get("method"),
             params.get("args") or [],
         )
+        if service == "object" or (service == "common" and method in ("login", "authenticate")):
+            db = self.sandbox.visible(self.server.pinned).get(args[0]) if args else None
+            if db is not None and not db.rpc_services:
+                # 19 with `rpc.use_deprecated_services` off: NotFound inside the envelope
+                raise HttpException(404, "Not Found")
         return self.server.services.dispatch(service, method, list(args), self.client_address[0])
 
     def _cookie_db(self) -> str | None:
@@ -469,6 +474,8 @@ def _error_envelope(exc: BaseException, release: Release) -> dict:
     """Odoo's JSON-RPC `error` member (code 200, or 0 from saas-18.1; 100 session expired)."""
     if isinstance(exc, SessionExpired):
         code, message = 100, "Odoo Session Expired"
+    elif isinstance(exc, HttpException) and exc.http_status == 404:
+        code, message = 404, "404: Not Found"  # Odoo's JsonRPCDispatcher for NotFound
     else:
         code, message = release.error_code, "Odoo Server Error"
     return {"code": code, "message": message, "data": serialize_exception(exc, release)}
