@@ -17,8 +17,12 @@ from odoo_engines.odoo.errors import from_odoo
         ("builtins.ValueError", "Invalid field 'x' on model 'y'", None, OdooServerError),
         # a model whose app is not installed, over JSON-RPC and JSON-2
         ("odoo.exceptions.UserError", "Object stock.quant doesn't exist", None, OdooModelMissing),
-        ("werkzeug.exceptions.NotFound", "the model 'stock.quant' does not exist", 404,
-         OdooModelMissing),  # fmt: skip
+        (
+            "werkzeug.exceptions.NotFound",
+            "the model 'stock.quant' does not exist",
+            404,
+            OdooModelMissing,
+        ),
         ("odoo.exceptions.UserError", "Some other user error", None, OdooServerError),
         ("odoo.exceptions.MissingError", "Record does not exist", 404, OdooServerError),
         ("psycopg2.OperationalError", 'database "nope" does not exist', None, OdooServerError),
