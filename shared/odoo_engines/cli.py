@@ -137,7 +137,7 @@ def sync() -> None:
 
 @cli.group()
 def sandbox() -> None:
-    """Local stand-ins: Odoo, an OpenAI-compatible server, a webhook sink."""
+    """Local stand-ins: Odoo (sandbox or real), an OpenAI-compatible server, a webhook sink."""
 
 
 @cli.command("demo")
@@ -150,9 +150,15 @@ def demo(app: App) -> None:
 
 
 # -- local stand-ins: the sandbox Odoo, LocalOpenAI and the webhook sink ---------------
-from .sandbox.cli import odoo_command, sandbox_openai, sandbox_sink  # noqa: E402 - after the groups
+from .sandbox.cli import (  # noqa: E402 - after the groups
+    odoo_command,
+    real_odoo_command,
+    sandbox_openai,
+    sandbox_sink,
+)
 
 sandbox.add_command(odoo_command)
+sandbox.add_command(real_odoo_command)
 sandbox.add_command(sandbox_openai)
 sandbox.add_command(sandbox_sink)
 

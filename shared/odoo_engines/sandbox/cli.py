@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import time
+from pathlib import Path
 
 import click
 
@@ -71,6 +73,65 @@ def _serve(server, version: str, products: int, orders_per_month: int, seed: int
     # handler only when the main thread next runs (a one-hour sleep would not wake).
     while True:
         time.sleep(0.5)
+
+
+@click.command("real-odoo")
+@click.option("--series", type=click.Choice(["17.0", "18.0", "19.0"]), default="18.0",
+              show_default=True)  # fmt: skip
+@click.option("--port", default=8069, show_default=True, type=int)
+@click.option(
+    "--apps",
+    type=click.Choice(["full", "sales"]),
+    default="full",
+    show_default=True,
+    help="full: Sales, Inventory, Purchase, Manufacturing; sales: Sales only.",
+)
+@click.option(
+    "--sources",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="ODOO_SOURCES",
+    help="Folder with odoo-<series>.tar.xz or odoo-<series>/ [default: ../shared/odoo]",
+)
+def real_odoo_command(series: str, port: int, apps: str, sources: Path | None) -> None:
+    """Serve real Odoo (community) with a seeded company, on 127.0.0.1, until Ctrl-C.
+
+    The first start of a series builds its virtualenv and template databases under
+    .data/real-odoo (about two minutes); later starts take seconds. Each start serves a
+    fresh copy, dropped on exit.
+    """
+    from ..errors import ConfigError
+    from .real_odoo import Harness
+
+    harness = Harness.from_environment(progress=click.echo, sources=sources)
+    if harness is None or series not in harness.series:
+        raise ConfigError(
+            f"no sources for Odoo {series}: set ODOO_SOURCES (or --sources) to a folder with "
+            f"odoo-{series}.tar.xz or a checkout odoo-{series}/ (git clone --depth 1 -b "
+            f"{series} https://github.com/odoo/odoo odoo-{series})"
+        )
+    odoo = harness.odoo(series)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
+    try:
+        db = odoo.new_database(apps, prefix="demo", port=port)
+        click.echo(f"Odoo {series} ({apps}) at {db.url}, database {db.name}")
+        click.echo(f"  admin / {db.admin.password} (API key {db.admin.api_key})")
+        click.echo(f"  integration user (least privilege, API key): {db.integration.login} / "
+                   f"{db.integration.api_key}")  # fmt: skip
+        click.echo(f"  export ODOO_PROD_URL={db.url} ODOO_PROD_DB={db.name} "
+                   f"ODOO_PROD_USERNAME={db.integration.login} "
+                   f"ODOO_PROD_PASSWORD={db.integration.api_key}")  # fmt: skip
+        click.echo("Ctrl-C to stop")
+        while True:  # short sleeps: Ctrl-C is handled when the main thread next runs
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        harness.stop()
+        odoo.drop_copies()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 @click.command("openai")

@@ -21,12 +21,14 @@ renamed when done).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +43,8 @@ from pathlib import Path
 import httpx
 import pg8000.dbapi
 
+from ..errors import PermanentError
+
 SERIES = ("17.0", "18.0", "19.0")
 SALES_APPS = ("sale_management",)
 FULL_APPS = ("sale_stock", "purchase_stock", "mrp", "sale_mrp", "purchase_mrp")
@@ -51,6 +55,7 @@ ADMIN_PASSWORD = "admin"  # noqa: S105 - a local test server's well-known admin 
 INTEGRATION_LOGIN = "integration"
 SPANISH = "es_CL"
 INSTALL_TIMEOUT = 900.0
+PR_SET_PDEATHSIG = 1  # prctl(2)
 REPO = Path(__file__).resolve().parents[3]
 
 Progress = Callable[[str], None]
@@ -60,7 +65,7 @@ def _quiet(_: str) -> None:
     pass
 
 
-class RealOdooError(RuntimeError):
+class RealOdooError(PermanentError):
     """The real Odoo could not be found, built or started; the message says why."""
 
 
@@ -423,6 +428,7 @@ class RealOdoo:
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,  # the child dies with us
             )
             self._wait_ready()
             return self.url
@@ -467,14 +473,15 @@ class RealOdoo:
             if not running:
                 self.stop()
 
-    def new_database(self, apps: str = "full", prefix: str = "oe") -> RealDatabase:
+    def new_database(self, apps: str = "full", prefix: str = "oe", port: int = 0) -> RealDatabase:
         """A fresh copy of the `apps` template, served (the server is started if needed)."""
         if apps not in APPS:
             raise RealOdooError(f"apps must be one of {', '.join(APPS)}, got {apps!r}")
         template = self.templates()[apps]
-        name = f"{prefix}_{self.slug}_{apps}_{uuid.uuid4().hex[:8]}"
+        # The pid tells `drop_copies` whether the run that made it is still alive.
+        name = f"{prefix}_{self.slug}_{apps}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self._copy(template, name)
-        self.start()
+        self.start(port)
         facts = self._load_facts(name)
         keys = facts.pop("keys")
         return RealDatabase(
@@ -492,9 +499,28 @@ class RealOdoo:
         shutil.rmtree(self.home / "filestore" / "filestore" / name, ignore_errors=True)
 
     def drop_copies(self) -> None:
-        """Drop the copies a killed run left behind (not the templates)."""
-        for name in self.cluster.databases(f"oe_{self.slug}_"):
-            self.drop_database(name)
+        """Drop the copies whose process is gone (a killed run's), never the templates."""
+        for prefix in ("oe", "demo"):
+            for name in self.cluster.databases(f"{prefix}_{self.slug}_"):
+                pid = name.rsplit("_", 2)[-2]
+                if not (pid.isdigit() and _alive(int(pid))) or int(pid) == os.getpid():
+                    self.drop_database(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the process that started it dies (a killed test run)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _run(command: list[str], *, what: str, env: dict[str, str] | None = None,
@@ -548,8 +574,10 @@ class Harness:
         self._series: dict[str, RealOdoo] = {}
 
     @classmethod
-    def from_environment(cls, progress: Progress = _quiet) -> Harness | None:
-        sources = find_sources()
+    def from_environment(cls, progress: Progress = _quiet,
+                         sources: Path | None = None) -> Harness | None:  # fmt: skip
+        """The harness for `sources` (default: `find_sources()`); None when none are there."""
+        sources = sources or find_sources()
         if not available_series(sources):
             return None
         root = Path(os.environ.get("REAL_ODOO_DIR") or Path.cwd() / ".data" / "real-odoo")
