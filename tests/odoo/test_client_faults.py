@@ -90,7 +90,7 @@ def test_a_timeout_is_odoo_unavailable(odoo_db, connect, sandbox_server):
     with pytest.raises(OdooUnavailable, match=r"no answer within 0.2s"):
         client.search("product.product", [])
     assert time.monotonic() - start < 1.5
-    assert client.calls == 4  # version, authenticate, two timed-out attempts
+    assert client.calls == 5  # version, authenticate, context_get, two timed-out attempts
 
 
 def test_min_delay_spaces_the_calls(odoo_db, connect):
@@ -99,5 +99,5 @@ def test_min_delay_spaces_the_calls(odoo_db, connect):
     client.login()
     for _ in range(3):
         client.search("product.product", [], limit=1)
-    assert client.calls == 5
-    assert time.monotonic() - start >= 4 * 0.15
+    assert client.calls == 6  # version, authenticate, context_get, three searches
+    assert time.monotonic() - start >= 5 * 0.15

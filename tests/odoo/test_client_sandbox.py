@@ -32,10 +32,26 @@ def test_login_reads_the_version_and_picks_the_protocol(make_db, connect, versio
         "uid": db.uid_for_login(db.login),
         "version": version,
         "protocol": protocol,
+        "lang": "es_CL",  # the sandbox admin's own language
     }
-    assert client.calls == 2  # the version, then authenticate / context_get
+    # the version, then authenticate and context_get (JSON-RPC) or context_get (JSON-2)
+    assert client.calls == (2 if protocol == "json2" else 3)
     client.check()
-    assert client.calls == 2  # both cached
+    assert client.calls == (2 if protocol == "json2" else 3)  # all cached
+
+
+def test_a_language_given_replaces_the_users_own(make_db, connect):
+    """ODOO_LANG: no context_get at login, and reads come in that language."""
+    db = make_db("17.0")
+    template = db.search_read("product.template", [], ["id", "name"], limit=1)[0]
+    with db.language("es_CL"):
+        db.write("product.template", [template["id"]], {"name": "Nombre en español"})
+    spanish = connect(db)  # the admin works in es_CL
+    english = connect(db, lang="en_US")
+    assert english.check()["lang"] == "en_US" and english.calls == 2
+    read = {c.lang: c.read("product.template", [template["id"]], ["name"])[0]["name"]
+            for c in (spanish, english)}  # fmt: skip
+    assert read == {"es_CL": "Nombre en español", "en_US": template["name"]}
 
 
 @pytest.mark.parametrize("protocol", ["jsonrpc", "json2"])

@@ -15,7 +15,7 @@ def test_settings_with_a_url_log_into_that_odoo(odoo_env, odoo_db):
     settings = load_settings(odoo_env).odoo
     client = connect_odoo(settings)
     assert client.url == odoo_db.url
-    assert client.calls == 2  # logged in already
+    assert client.calls == 3  # logged in already: version, authenticate, context_get
     assert client.check()["db"] == odoo_db.name
     client.close()
 

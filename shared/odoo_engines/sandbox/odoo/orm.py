@@ -232,7 +232,7 @@ class Database:
         """(translatable values written in the call's language, the other values).
 
         As Odoo 16+: a value written in a language other than en_US is that language's
-        only; a record created in one gets it in en_US too.
+        only, unless en_US has none yet; a record created in one gets it in en_US too.
         """
         lang = getattr(self._local, "lang", None)
         if not lang:
@@ -620,9 +620,6 @@ class Database:
     def _write_rows(self, model: str, ids: list[int], vals: dict) -> None:
         m, table = self.registry[model], self.tables[model]
         translated, vals = self._split_translated(model, vals)
-        for rid in ids:
-            if rid in table:
-                self._store_translations(model, rid, translated)
         plain = {}
         for name, value in vals.items():
             f = m.fields[name]
@@ -635,6 +632,9 @@ class Database:
             row = table.pop(rid)  # an updated row moves to the end, as in a PostgreSQL heap:
             table[rid] = row  # ties in an ORDER BY then come back in a different order
             row.update(plain)
+            self._store_translations(model, rid, translated)
+            # As Odoo: a value written in another language fills an empty en_US value too.
+            row.update({k: v for k, v in translated.items() if not row.get(k)})
             row["write_date"], row["write_uid"] = self.now, self._tx.uid
             self._apply_x2many(model, rid, vals)
             self._check_required(model, row)
