@@ -3,6 +3,8 @@ stock moves and kits, as the least-privilege integration user."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from odoo_engines.config import load_settings
@@ -62,12 +64,15 @@ def test_stock_moves_and_kits_are_followed(backend, base_env, db, unique):
     shop.set_stock(desk, 5)
     shop.set_stock(lamp, 10)
     kit = shop.kit(f"Set {unique}", f"SET-{unique}", {desk: 1, lamp: 2})
-    _sync(backend, base_env)
+    # No overlap window: a re-read of the just-made kit would hide a missed refresh. The
+    # second's pause keeps the stock moves after the cursor's second (Odoo's precision).
+    _sync(backend, base_env, ODOO_OVERLAP_SECONDS="0")
     assert float(_product(db, desk)["qty_available"]) == 5
     assert float(_product(db, kit)["qty_available"]) == 5
+    time.sleep(1.1)
     shop.set_stock(desk, 9)
     shop.set_stock(lamp, 14)
-    _sync(backend, base_env)
+    _sync(backend, base_env, ODOO_OVERLAP_SECONDS="0")
     assert float(_product(db, desk)["qty_available"]) == 9
     assert float(_product(db, kit)["qty_available"]) == shop.on_hand(kit) == 7
 
