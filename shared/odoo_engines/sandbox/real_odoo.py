@@ -286,6 +286,19 @@ class RealOdoo:
              env={"PIP_CONSTRAINT": str(constraints)}, timeout=INSTALL_TIMEOUT)  # fmt: skip
         stamp.write_text(wanted)
 
+    @property
+    def addons_paths(self) -> list[Path]:
+        """Odoo's addons, then this repository's addon for the series (`odoo_addons/`)."""
+        ours = REPO / "odoo_addons" / self.series
+        return [self.tree / "odoo" / "addons", *([ours] if ours.is_dir() else [])]
+
+    def install(self, database: str, modules: str, *, test: bool = False) -> str:
+        """Install `modules` into `database` (`test`: with their Odoo tests); the log."""
+        args = ["-d", database, "-i", modules, "--stop-after-init", "--log-level=info"]
+        if test:
+            args += ["--test-enable", f"--test-tags=/{modules.split(',')[0]}"]
+        return self._odoo(*args, what=f"install {modules}", stderr=True)
+
     # 2. templates
     def odoo_command(self, *args: str, command: str | None = None) -> list[str]:
         """The `odoo` launcher of this series (`command`: e.g. `shell`), on the cluster."""
@@ -293,7 +306,7 @@ class RealOdoo:
             str(self.python),
             str(self.tree / "setup" / "odoo"),
             *([command] if command else []),
-            f"--addons-path={self.tree / 'odoo' / 'addons'}",
+            f"--addons-path={','.join(str(p) for p in self.addons_paths)}",
             f"--db_host={self.cluster.host}",
             f"--db_port={self.cluster.port}",
             f"--db_user={ROLE}",
@@ -303,10 +316,10 @@ class RealOdoo:
         ]
 
     def _odoo(self, *args: str, command: str | None = None, stdin: str | None = None,
-              what: str) -> str:  # fmt: skip
+              what: str, stderr: bool = False) -> str:  # fmt: skip
         env = {"PYTHONPATH": str(self.tree)}
         return _run(self.odoo_command(*args, command=command), what=what, env=env, stdin=stdin,
-                    timeout=INSTALL_TIMEOUT)  # fmt: skip
+                    timeout=INSTALL_TIMEOUT, stderr=stderr)  # fmt: skip
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -524,7 +537,8 @@ def _die_with_parent() -> None:
 
 
 def _run(command: list[str], *, what: str, env: dict[str, str] | None = None,
-         stdin: str | None = None, timeout: float = 120.0) -> str:  # fmt: skip
+         stdin: str | None = None, timeout: float = 120.0, stderr: bool = False) -> str:  # fmt: skip
+    """`command`'s output (`stderr`: its error stream too, where Odoo logs)."""
     try:
         done = subprocess.run(  # noqa: S603 - our commands (pip, odoo), no shell
             command,
@@ -539,7 +553,7 @@ def _run(command: list[str], *, what: str, env: dict[str, str] | None = None,
         raise RealOdooError(f"{what} took longer than {timeout:.0f} s") from None
     if done.returncode != 0:
         raise RealOdooError(f"{what} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return done.stdout
+    return done.stdout + (done.stderr if stderr else "")
 
 
 # Run inside `odoo shell`: the integration user and both API keys.

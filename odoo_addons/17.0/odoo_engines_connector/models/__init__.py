@@ -1,0 +1,1 @@
+from . import extract, engines, sync, chatbot, sale_order, settings

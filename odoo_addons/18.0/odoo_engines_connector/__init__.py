@@ -1,0 +1,1 @@
+../../17.0/odoo_engines_connector/__init__.py
