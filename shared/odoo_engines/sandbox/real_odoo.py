@@ -8,8 +8,8 @@ servers, each step done once and kept under `.data/real-odoo/` (`REAL_ODOO_DIR`)
    for `psycopg2`; no `python-ldap`), about 30 s per series;
 2. on a PostgreSQL of its own (the embedded one, role `odoo`), two template databases per
    series, installed by Odoo itself: `sales` (`sale_management` only, no Inventory) and
-   `full` (sales, stock, purchase, manufacturing), each seeded as a company would set it
-   up (see `seed`): about a minute per series;
+   `full` (sales, stock, purchase, manufacturing, attachment text), each seeded as a
+   company would set it up (see `shop.seed`): about a minute per series;
 3. one server per series on 127.0.0.1 (`--workers=0`) serving every copy of its
    templates: a test takes a fresh copy (`CREATE DATABASE … TEMPLATE`, milliseconds).
 
@@ -47,9 +47,10 @@ from ..errors import PermanentError
 
 SERIES = ("17.0", "18.0", "19.0")
 SALES_APPS = ("sale_management",)
-FULL_APPS = ("sale_stock", "purchase_stock", "mrp", "sale_mrp", "purchase_mrp")
+FULL_APPS = ("sale_stock", "purchase_stock", "mrp", "sale_mrp", "purchase_mrp",
+             "attachment_indexation")  # fmt: skip
 APPS = ("sales", "full")
-SEED_VERSION = 3  # bump when `seed` changes: template names carry it
+SEED_VERSION = 4  # bump when `seed` or the apps change: template names carry it
 ROLE = "odoo"
 ADMIN_PASSWORD = "admin"  # noqa: S105 - a local test server's well-known admin password
 INTEGRATION_LOGIN = "integration"
@@ -536,8 +537,15 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _run(command: list[str], *, what: str, env: dict[str, str] | None = None,
-         stdin: str | None = None, timeout: float = 120.0, stderr: bool = False) -> str:  # fmt: skip
+def _run(
+    command: list[str],
+    *,
+    what: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120.0,
+    stderr: bool = False,
+) -> str:
     """`command`'s output (`stderr`: its error stream too, where Odoo logs)."""
     try:
         done = subprocess.run(  # noqa: S603 - our commands (pip, odoo), no shell
