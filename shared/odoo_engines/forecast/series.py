@@ -54,6 +54,8 @@ ZERO_MONTHS_SHARE = 0.1  # the lower bound is 0 when this share of months sold n
 SHORT_HISTORY = "short_history"
 ZERO = "zero"
 COMBINATION = "combination"
+ENSEMBLE = "ensemble"
+ENSEMBLE_TRIM = 1  # forecasts dropped at each end per period by the ensemble's trimmed mean
 
 
 class MethodFailed(Exception):
@@ -121,25 +123,46 @@ class _Scored:
     name: str
     members: tuple[Method, ...]
     errors: np.ndarray
+    label: str = ""
 
     @property
     def mae(self) -> float:
         return float(np.mean(np.abs(self.errors)))
 
 
+@dataclass(frozen=True)
+class _Backtest:
+    """The rolling origins of one history and the months each is scored on."""
+
+    y: np.ndarray
+    origins: list[int]
+
+    @property
+    def actuals(self) -> list[np.ndarray]:
+        return [self.y[o : o + self.y.size] for o in self.origins]
+
+    @property
+    def truth(self) -> np.ndarray:
+        return np.concatenate(self.actuals)
+
+    @property
+    def steps(self) -> np.ndarray:
+        return np.concatenate([np.arange(1, self.y.size - o + 1) for o in self.origins])
+
+    def forecasts(self, method: Method, m: int) -> list[np.ndarray]:
+        """The method's forecast from each origin to the end of the history."""
+        return [_run(method, self.y[:o], self.y.size - o, m) for o in self.origins]
+
+
 def _selected_forecast(y: np.ndarray, h: int, m: int, demand_class: str) -> Forecast:
-    origins = backtest_origins(y.size, h, m)
-    actuals = [y[o : o + h] for o in origins]
-    truth = np.concatenate(actuals)
-    steps = np.concatenate([np.arange(1, len(a) + 1) for a in actuals])
+    backtest = _Backtest(y, backtest_origins(y.size, h, m))
+    truth = backtest.truth
     offered = candidates(demand_class)
     failed: list[str] = []
     backtests: dict[str, np.ndarray] = {}
     for method in offered.methods:
         try:
-            backtests[method.name] = np.concatenate(
-                [_run(method, y[:o], len(a), m) for o, a in zip(origins, actuals, strict=True)]
-            )
+            backtests[method.name] = np.concatenate(backtest.forecasts(method, m))
         except MethodFailed:
             failed.append(method.name)
     scored = [
@@ -155,8 +178,76 @@ def _selected_forecast(y: np.ndarray, h: int, m: int, demand_class: str) -> Fore
         except MethodFailed:
             failed.append(choice.name)
             continue
-        return _finish(y, mean, choice, steps, demand_class, tuple(failed))
+        if offered.ensemble and ensemble_fits(y.size, m):
+            choice, mean = _ensemble(backtest, h, m, offered.ensemble, choice, mean, failed)
+        return _finish(y, mean, choice, backtest.steps, demand_class, tuple(failed))
     return short_history_forecast(y, h, demand_class, tuple(failed))
+
+
+def ensemble_fits(n: int, season_length: int) -> bool:
+    """Whether a history is long enough for the ensemble: its seasonal models need two
+    whole seasons and two months (so the sandbox's 24-month histories go without)."""
+    return season_length >= 2 and n >= 2 * season_length + 2
+
+
+def _ensemble(
+    backtest: _Backtest,
+    h: int,
+    m: int,
+    ensemble: tuple[Method, ...],
+    winner: _Scored,
+    winner_mean: np.ndarray,
+    failed: list[str],
+) -> tuple[_Scored, np.ndarray]:
+    """The trimmed mean of the backtest's winner and the ensemble's models, refitted on
+    the whole history, and scored on the same backtest: from each origin, the trimmed
+    mean of the members that could fit there (a short start leaves some out). With
+    fewer than three members that work, the winner alone."""
+    y, truth = backtest.y, backtest.truth
+    cuts = np.cumsum([y.size - o for o in backtest.origins])[:-1]
+    names, full = [_label(winner)], [winner_mean]
+    at_origins = [np.split(truth - winner.errors, cuts)]
+    for method in ensemble:
+        if method.name in failed:
+            continue
+        try:
+            full.append(_run(method, y, h, m))
+        except MethodFailed:
+            failed.append(method.name)
+            continue
+        names.append(method.name)
+        at_origins.append([_fit_or_none(method, y[:o], y.size - o, m) for o in backtest.origins])
+    if len(full) < 3:
+        return winner, winner_mean
+    back = np.concatenate(
+        [
+            trimmed_mean([f[k] for f in at_origins if f[k] is not None])
+            for k in range(len(backtest.origins))
+        ]
+    )
+    members = tuple(METHODS[name] for name in names[1:])
+    return _Scored(ENSEMBLE, members, truth - back, "+".join(names)), trimmed_mean(full)
+
+
+def _fit_or_none(method: Method, y: np.ndarray, h: int, m: int) -> np.ndarray | None:
+    try:
+        return _run(method, y, h, m)
+    except MethodFailed:
+        return None
+
+
+def trimmed_mean(forecasts: list[np.ndarray]) -> np.ndarray:
+    """Per period, the mean of the forecasts without the `ENSEMBLE_TRIM` highest and
+    lowest: one runaway member cannot move the ensemble past the others."""
+    ordered = np.sort(np.asarray(forecasts), axis=0)
+    cut = ENSEMBLE_TRIM if len(forecasts) > 2 * ENSEMBLE_TRIM else 0
+    return ordered[cut : len(forecasts) - cut].mean(axis=0)
+
+
+def _label(scored: _Scored) -> str:
+    if scored.name == COMBINATION:
+        return COMBINATION + ":" + "+".join(mt.name for mt in scored.members)
+    return scored.name
 
 
 def backtest_origins(n: int, horizon: int, season_length: int) -> list[int]:
@@ -211,9 +302,7 @@ def _finish(
 ) -> Forecast:
     low, high = interval_offsets(choice.errors, steps, mean.size)
     lower, upper = _guarded_interval(y, mean, low, high)
-    model = choice.name
-    if choice.name == COMBINATION:
-        model = COMBINATION + ":" + "+".join(mt.name for mt in choice.members)
+    model = ENSEMBLE + ":" + choice.label if choice.name == ENSEMBLE else _label(choice)
     return Forecast(
         mean=mean,
         lower=lower,
