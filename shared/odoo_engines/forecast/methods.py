@@ -176,11 +176,17 @@ HW_GRID = tuple(
     g.ravel() for g in np.meshgrid(HW_ALPHAS, HW_BETAS, HW_GAMMAS, HW_PHIS, indexing="ij")
 )
 HW_INIT_SEASONS = 3
+# Holt-Winters and the airline model fit the last ten seasons at most: older years
+# describe a market that has moved (on the Tourism competition's 25-year series this
+# lowered the ensemble's MASE from 1.368 to 1.355 and halved the time).
+RECENT_SEASONS = 10
 
 
 def holt_winters(y: np.ndarray, h: int, m: int) -> np.ndarray:
     """Holt-Winters with a damped trend (ETS(A,Ad,A) and, on positive data, ETS(M,Ad,M)),
-    the one of higher likelihood over a grid of smoothing weights. Needs two seasons."""
+    the one of higher likelihood over a grid of smoothing weights, on the last
+    `RECENT_SEASONS`. Needs two seasons."""
+    y = y[-RECENT_SEASONS * m :]
     forecast, criterion = _holt_winters(y, h, m, multiplicative=False)
     if y.min() > 0:
         with np.errstate(all="ignore"):
@@ -257,14 +263,16 @@ AIRLINE_GRID = tuple(
 
 
 def airline(y: np.ndarray, h: int, m: int) -> np.ndarray:
-    """The airline model, ARIMA(0,1,1)(0,1,1)m (Box & Jenkins), on the data as they are;
-    the two weights minimise the conditional sum of squares over a grid."""
-    return _airline(y.astype(float), h, m)
+    """The airline model, ARIMA(0,1,1)(0,1,1)m (Box & Jenkins), on the data as they are
+    (the last `RECENT_SEASONS`); the two weights minimise the conditional sum of squares
+    over a grid."""
+    return _airline(y[-RECENT_SEASONS * m :].astype(float), h, m)
 
 
 def airline_log(y: np.ndarray, h: int, m: int) -> np.ndarray:
     """The airline model on logarithms (a multiplicative season) when every month is
     positive, else on the data as they are."""
+    y = y[-RECENT_SEASONS * m :]
     if y.min() <= 0:
         return airline(y, h, m)
     with np.errstate(over="ignore"):
