@@ -115,3 +115,12 @@ def test_hard_competition_series_get_finite_guarded_forecasts():
         assert np.all(f.lower >= 0) and np.all(f.lower <= f.mean) and np.all(f.mean <= f.upper)
         assert f.mean.max() <= GUARD_MULTIPLE * history.max()
         assert f.upper.max() <= max(UPPER_MULTIPLE * history.max(), f.mean.max())
+
+
+def test_holt_winters_falls_back_to_the_additive_form_when_the_start_trends_to_zero():
+    # positive months, but the line through the first seasons' means falls below zero
+    history = (
+        np.r_[np.full(12, 40.0), np.full(12, 2.0), np.full(12, 1.0)] * SHAPE[np.arange(36) % 12]
+    )
+    forecast = holt_winters(history, 12, 12)
+    assert forecast.shape == (12,) and np.all(np.isfinite(forecast))

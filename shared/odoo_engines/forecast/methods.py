@@ -189,8 +189,11 @@ def holt_winters(y: np.ndarray, h: int, m: int) -> np.ndarray:
     y = y[-RECENT_SEASONS * m :]
     forecast, criterion = _holt_winters(y, h, m, multiplicative=False)
     if y.min() > 0:
-        with np.errstate(all="ignore"):
-            multiplied, other = _holt_winters(y, h, m, multiplicative=True)
+        try:
+            with np.errstate(all="ignore"):
+                multiplied, other = _holt_winters(y, h, m, multiplicative=True)
+        except ValueError:  # the initial trend line dips to zero: additive only
+            return forecast
         if other < criterion:
             forecast = multiplied
     return forecast
