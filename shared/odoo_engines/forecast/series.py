@@ -13,15 +13,22 @@ How a forecast is made:
    from the same backtests (no extra fits). The lowest mean absolute error wins,
    but a single method must beat the combination by more than `SINGLE_MARGIN`: choosing
    on a couple of dozen points is noisy and averaging is the robust default.
+   Regular demand (smooth, erratic) with two seasons and two months of history then
+   goes to the ensemble: the winner, damped Holt-Winters, the seasonal average, Theta
+   and the airline model (on logs and on levels), refitted on the whole history, and
+   per month the mean of all but the highest and the lowest (`ENSEMBLE_TRIM`). It is
+   used whenever it can be made: on the M1 and Tourism competitions' monthly series it
+   beat every member alone, and choosing between it and the winner by the backtest lost
+   accuracy there (the backtest scores it too, for the interval and `backtest_mae`).
 4. The winner is refitted on the whole history. A method that raises, returns
    non-finite values or explodes (above `EXPLODED_MULTIPLE` × the history's maximum) is
    dropped from the backtest, or replaced by the next best in the final fit; if every
    candidate fails, the simple rule of step 2 is used and `failed` says which failed.
 5. Guards: never negative; the mean never above `GUARD_MULTIPLE` × the largest month
    of the history, the upper bound never above `UPPER_MULTIPLE` × it.
-6. The 80% interval adds quantiles of the winner's backtest errors (actual − forecast),
-   scaled by √(steps ahead), to the mean: empirical, so zero-heavy demand gets a
-   skewed interval. The `ERROR_QUANTILE` is 5%/95% rather than 10%/90% because the
+6. The 80% interval adds quantiles of the winner's (or the ensemble's) backtest errors
+   (actual − forecast), scaled by √(steps ahead), to the mean: empirical, so zero-heavy
+   demand gets a skewed interval. The `ERROR_QUANTILE` is 5%/95% rather than 10%/90% because the
    backtest errors of a method chosen for being smallest understate the future ones:
    10%/90% covered 66–74% of the sandbox's hold-out months, 5%/95% covers 80–86% of
    smooth SKUs' months. When a tenth of the months sold nothing the lower bound is 0
