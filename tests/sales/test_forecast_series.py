@@ -82,7 +82,9 @@ def test_smooth_seasonal_demand_keeps_its_seasonal_shape():
     history = seasonal(seed=3)
     f = forecast_series(history)
     assert f.demand_class == "smooth"
-    assert f.model.split(":")[0] in ("combination", "seasonal_average", "seasonal_naive", "theta")
+    assert f.model.split(":")[0] in (
+        "ensemble", "combination", "seasonal_average", "seasonal_naive", "theta"
+    )  # fmt: skip
     # the forecast rises and falls with last year's months
     assert np.corrcoef(f.mean, history[-12:])[0, 1] > 0.8
     assert f.backtest_mase is not None and f.backtest_mase < 1.0

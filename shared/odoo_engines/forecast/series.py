@@ -13,15 +13,22 @@ How a forecast is made:
    from the same backtests (no extra fits). The lowest mean absolute error wins,
    but a single method must beat the combination by more than `SINGLE_MARGIN`: choosing
    on a couple of dozen points is noisy and averaging is the robust default.
+   Regular demand (smooth, erratic) with two seasons and two months of history then
+   goes to the ensemble: the winner, damped Holt-Winters, the seasonal average, Theta
+   and the airline model (on logs and on levels), refitted on the whole history, and
+   per month the mean of all but the highest and the lowest (`ENSEMBLE_TRIM`). It is
+   used whenever it can be made: on the M1 and Tourism competitions' monthly series it
+   beat every member alone, and choosing between it and the winner by the backtest lost
+   accuracy there (the backtest scores it too, for the interval and `backtest_mae`).
 4. The winner is refitted on the whole history. A method that raises, returns
    non-finite values or explodes (above `EXPLODED_MULTIPLE` × the history's maximum) is
    dropped from the backtest, or replaced by the next best in the final fit; if every
    candidate fails, the simple rule of step 2 is used and `failed` says which failed.
 5. Guards: never negative; the mean never above `GUARD_MULTIPLE` × the largest month
    of the history, the upper bound never above `UPPER_MULTIPLE` × it.
-6. The 80% interval adds quantiles of the winner's backtest errors (actual − forecast),
-   scaled by √(steps ahead), to the mean: empirical, so zero-heavy demand gets a
-   skewed interval. The `ERROR_QUANTILE` is 5%/95% rather than 10%/90% because the
+6. The 80% interval adds quantiles of the winner's (or the ensemble's) backtest errors
+   (actual − forecast), scaled by √(steps ahead), to the mean: empirical, so zero-heavy
+   demand gets a skewed interval. The `ERROR_QUANTILE` is 5%/95% rather than 10%/90% because the
    backtest errors of a method chosen for being smallest understate the future ones:
    10%/90% covered 66–74% of the sandbox's hold-out months, 5%/95% covers 80–86% of
    smooth SKUs' months. When a tenth of the months sold nothing the lower bound is 0
@@ -54,6 +61,8 @@ ZERO_MONTHS_SHARE = 0.1  # the lower bound is 0 when this share of months sold n
 SHORT_HISTORY = "short_history"
 ZERO = "zero"
 COMBINATION = "combination"
+ENSEMBLE = "ensemble"
+ENSEMBLE_TRIM = 1  # forecasts dropped at each end per period by the ensemble's trimmed mean
 
 
 class MethodFailed(Exception):
@@ -121,25 +130,46 @@ class _Scored:
     name: str
     members: tuple[Method, ...]
     errors: np.ndarray
+    label: str = ""
 
     @property
     def mae(self) -> float:
         return float(np.mean(np.abs(self.errors)))
 
 
+@dataclass(frozen=True)
+class _Backtest:
+    """The rolling origins of one history and the months each is scored on."""
+
+    y: np.ndarray
+    origins: list[int]
+
+    @property
+    def actuals(self) -> list[np.ndarray]:
+        return [self.y[o : o + self.y.size] for o in self.origins]
+
+    @property
+    def truth(self) -> np.ndarray:
+        return np.concatenate(self.actuals)
+
+    @property
+    def steps(self) -> np.ndarray:
+        return np.concatenate([np.arange(1, self.y.size - o + 1) for o in self.origins])
+
+    def forecasts(self, method: Method, m: int) -> list[np.ndarray]:
+        """The method's forecast from each origin to the end of the history."""
+        return [_run(method, self.y[:o], self.y.size - o, m) for o in self.origins]
+
+
 def _selected_forecast(y: np.ndarray, h: int, m: int, demand_class: str) -> Forecast:
-    origins = backtest_origins(y.size, h, m)
-    actuals = [y[o : o + h] for o in origins]
-    truth = np.concatenate(actuals)
-    steps = np.concatenate([np.arange(1, len(a) + 1) for a in actuals])
+    backtest = _Backtest(y, backtest_origins(y.size, h, m))
+    truth = backtest.truth
     offered = candidates(demand_class)
     failed: list[str] = []
     backtests: dict[str, np.ndarray] = {}
     for method in offered.methods:
         try:
-            backtests[method.name] = np.concatenate(
-                [_run(method, y[:o], len(a), m) for o, a in zip(origins, actuals, strict=True)]
-            )
+            backtests[method.name] = np.concatenate(backtest.forecasts(method, m))
         except MethodFailed:
             failed.append(method.name)
     scored = [
@@ -155,8 +185,76 @@ def _selected_forecast(y: np.ndarray, h: int, m: int, demand_class: str) -> Fore
         except MethodFailed:
             failed.append(choice.name)
             continue
-        return _finish(y, mean, choice, steps, demand_class, tuple(failed))
+        if offered.ensemble and ensemble_fits(y.size, m):
+            choice, mean = _ensemble(backtest, h, m, offered.ensemble, choice, mean, failed)
+        return _finish(y, mean, choice, backtest.steps, demand_class, tuple(failed))
     return short_history_forecast(y, h, demand_class, tuple(failed))
+
+
+def ensemble_fits(n: int, season_length: int) -> bool:
+    """Whether a history is long enough for the ensemble: its seasonal models need two
+    whole seasons and two months (so the sandbox's 24-month histories go without)."""
+    return season_length >= 2 and n >= 2 * season_length + 2
+
+
+def _ensemble(
+    backtest: _Backtest,
+    h: int,
+    m: int,
+    ensemble: tuple[Method, ...],
+    winner: _Scored,
+    winner_mean: np.ndarray,
+    failed: list[str],
+) -> tuple[_Scored, np.ndarray]:
+    """The trimmed mean of the backtest's winner and the ensemble's models, refitted on
+    the whole history, and scored on the same backtest: from each origin, the trimmed
+    mean of the members that could fit there (a short start leaves some out). With
+    fewer than three members that work, the winner alone."""
+    y, truth = backtest.y, backtest.truth
+    cuts = np.cumsum([y.size - o for o in backtest.origins])[:-1]
+    names, full = [_label(winner)], [winner_mean]
+    at_origins = [np.split(truth - winner.errors, cuts)]
+    for method in ensemble:
+        if method.name in failed:
+            continue
+        try:
+            full.append(_run(method, y, h, m))
+        except MethodFailed:
+            failed.append(method.name)
+            continue
+        names.append(method.name)
+        at_origins.append([_fit_or_none(method, y[:o], y.size - o, m) for o in backtest.origins])
+    if len(full) < 3:
+        return winner, winner_mean
+    back = np.concatenate(
+        [
+            trimmed_mean([f[k] for f in at_origins if f[k] is not None])
+            for k in range(len(backtest.origins))
+        ]
+    )
+    members = tuple(METHODS[name] for name in names[1:])
+    return _Scored(ENSEMBLE, members, truth - back, "+".join(names)), trimmed_mean(full)
+
+
+def _fit_or_none(method: Method, y: np.ndarray, h: int, m: int) -> np.ndarray | None:
+    try:
+        return _run(method, y, h, m)
+    except MethodFailed:
+        return None
+
+
+def trimmed_mean(forecasts: list[np.ndarray]) -> np.ndarray:
+    """Per period, the mean of the forecasts without the `ENSEMBLE_TRIM` highest and
+    lowest: one runaway member cannot move the ensemble past the others."""
+    ordered = np.sort(np.asarray(forecasts), axis=0)
+    cut = ENSEMBLE_TRIM if len(forecasts) > 2 * ENSEMBLE_TRIM else 0
+    return ordered[cut : len(forecasts) - cut].mean(axis=0)
+
+
+def _label(scored: _Scored) -> str:
+    if scored.name == COMBINATION:
+        return COMBINATION + ":" + "+".join(mt.name for mt in scored.members)
+    return scored.name
 
 
 def backtest_origins(n: int, horizon: int, season_length: int) -> list[int]:
@@ -211,9 +309,7 @@ def _finish(
 ) -> Forecast:
     low, high = interval_offsets(choice.errors, steps, mean.size)
     lower, upper = _guarded_interval(y, mean, low, high)
-    model = choice.name
-    if choice.name == COMBINATION:
-        model = COMBINATION + ":" + "+".join(mt.name for mt in choice.members)
+    model = ENSEMBLE + ":" + choice.label if choice.name == ENSEMBLE else _label(choice)
     return Forecast(
         mean=mean,
         lower=lower,
