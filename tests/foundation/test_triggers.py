@@ -4,7 +4,8 @@ import base64
 
 import pytest
 from cloudevents.http import CloudEvent
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.test import EnvironBuilder
 
 from odoo_engines.errors import PermanentError, TransientError
 from odoo_engines.sandbox.scheduler import pubsub_event
@@ -114,3 +115,50 @@ def test_unexpected_errors_hide_their_details():
     assert r.status_code == 500
     assert "secret detail" not in r.get_data(as_text=True)
     assert r.json["trace_id"]
+
+
+def test_transient_errors_answer_503_with_retry_after():
+    r = _client(_router()).get("/down")
+    assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
+
+
+def test_a_statement_the_database_refuses_answers_a_generic_400(db):
+    router = Router("t")
+
+    @router.route("/refused")
+    def refused(request):
+        db.execute("SELECT %s::text", ("a\x00b",))  # PostgreSQL text cannot hold NUL
+
+    r = _client(router).get("/refused")
+    assert r.status_code == 400 and r.json["trace_id"]
+    body = r.get_data(as_text=True)
+    assert "SQLSTATE" not in body and "0x00" not in body and "database" not in body
+
+
+class _CountingStream:
+    """A request body that counts how much of it was read."""
+
+    def __init__(self, size: int):
+        self.left, self.read_bytes = size, 0
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        self.left -= n
+        self.read_bytes += n
+        return b" " * n
+
+    def readline(self, n: int = -1) -> bytes:
+        return self.read(n)
+
+
+def test_a_chunked_body_is_read_no_further_than_the_limit():
+    """No Content-Length: reading stops at the limit instead of after the whole body."""
+    body = _CountingStream(30 * 1024 * 1024)
+    environ = EnvironBuilder("/items/5", method="POST", headers={"X-Key": "right-key"}).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    # what gunicorn passes for a chunked request: the body stream, terminated by the server
+    environ.update({"wsgi.input": body, "wsgi.input_terminated": True,
+                    "HTTP_TRANSFER_ENCODING": "chunked"})  # fmt: skip
+    r = _router()(Request(environ))
+    assert r.status_code == 413
+    assert body.read_bytes <= 64 * 1024  # the limit is 100 bytes; one read buffer at most
