@@ -171,6 +171,25 @@ def test_two_cycles_at_once_send_each_order_once(
     assert len(ids) == 10 and len(set(ids)) == 10
 
 
+def test_a_pause_set_before_the_lock_is_taken_is_seen(
+    db, orders_settings, store, admin, shop, webhook_sink
+):
+    """The tenant is read under the poll's lock: a pause set between the message's
+    arrival and the lock is not missed (nor the cursor a cycle saved meanwhile)."""
+    place_orders(shop, 2)
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
+    take_lock = db.try_advisory_lock
+
+    def pause_then_lock(name):  # the pause lands in the window before the lock
+        admin.pause(tenant.id)
+        return take_lock(name)
+
+    db.try_advisory_lock = pause_then_lock
+    paused = poll_tenant(db, orders_settings, tenant.id, store)
+    assert paused.skipped == "the tenant is paused"
+    assert webhook_sink.deliveries == []
+
+
 def test_250_orders_in_one_write_date_second_with_pages_of_100(
     db, orders_settings, store, admin, shop, webhook_sink
 ):

@@ -120,14 +120,15 @@ def poll_tenant(
     kept and, with a `publisher`, a continuation message is published. With `clients`
     the tenant's Odoo client is kept for the next cycle; without, it is closed.
     """
-    tenant = get_tenant(db, tenant_id)
-    if not tenant.is_active:
-        log.info("poll_skipped_paused", connection_id=tenant_id)
-        return CycleResult(tenant_id, skipped="the tenant is paused")
     with db.advisory_lock(lock_name(tenant_id)) as got:
         if not got:
             log.info("poll_skipped_busy", connection_id=tenant_id)
             return CycleResult(tenant_id, skipped="a cycle of this tenant is already running")
+        # read under the lock: the cursor the previous cycle saved, a pause set meanwhile
+        tenant = get_tenant(db, tenant_id)
+        if not tenant.is_active:
+            log.info("poll_skipped_paused", connection_id=tenant_id)
+            return CycleResult(tenant_id, skipped="the tenant is paused")
         result = _Cycle(db, settings, tenant, store, clients).run()
     if result.continued and publisher is not None:
         # published once the lock is released, so the continuation is not turned away
