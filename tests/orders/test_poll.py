@@ -13,7 +13,7 @@ from odoo_engines.orders.tenants import get_tenant
 from odoo_engines.pubsub import local_publisher
 from odoo_engines.sandbox.odoo import SandboxOdoo
 
-from .conftest import SECRET, add_tenant, at_once
+from .conftest import SECRET, add_tenant, at_once, queue_failed
 from .shop import EMPTY_SHOP, place_orders
 
 
@@ -347,3 +347,39 @@ def test_a_warm_instance_reuses_the_tenants_client_between_cycles(
     admin.edit(tenant.id, {}, odoo_api_key="another-key")  # a new key: a new client
     third = poll_tenant(db, orders_settings, tenant.id, store, clients=clients)
     assert "rejected the login" in third.error
+
+
+def test_an_operator_retry_never_confirms_a_cancelled_order(
+    orders_env, db, orders_settings, store, admin, shop, webhook_sink
+):
+    """The order failed to deliver, was cancelled in Odoo (its item discarded): `retries
+    retry` refuses it, with --force too; an operator's own discard needs --force."""
+    (order_id,) = place_orders(shop, 1)
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
+    webhook_sink.respond(503, times=1)
+    poll_tenant(db, orders_settings, tenant.id, store)
+    shop.write("sale.order", [order_id], {"state": "cancel"})
+    poll_tenant(db, orders_settings, tenant.id, store)
+    item = db.fetchval("SELECT id FROM retry_queue")
+    runner = CliRunner()
+    for args in (["retries", "retry", str(item)], ["retries", "retry", str(item), "--force"]):
+        refused = runner.invoke(cli, args, env=orders_env)
+        assert "cancelled in Odoo" in str(refused.exception), args
+    run_retries(db, orders_settings, store)
+    assert [d.status for d in webhook_sink.deliveries] == [503]  # no order.confirmed sent
+    assert db.fetchval("SELECT status FROM retry_queue") == "DISCARDED"
+
+
+def test_an_item_an_operator_discarded_is_sent_again_only_with_force(
+    orders_env, db, admin, webhook_sink
+):
+    tenant = add_tenant(admin, webhook_sink.url)
+    queue_failed(db, tenant, [21])
+    item = db.fetchval("SELECT id FROM retry_queue")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["retries", "discard", str(item)], env=orders_env).exit_code == 0
+    refused = runner.invoke(cli, ["retries", "retry", str(item)], env=orders_env)
+    assert "--force" in str(refused.exception)
+    assert webhook_sink.deliveries == []
+    forced = runner.invoke(cli, ["retries", "retry", str(item), "--force"], env=orders_env)
+    assert forced.exit_code == 0 and len(webhook_sink.deliveries) == 1

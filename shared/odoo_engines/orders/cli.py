@@ -307,10 +307,12 @@ def retries_show(app: App, item_id: int) -> None:
 
 @retries.command("retry")
 @click.argument("item_id", type=int)
+@click.option("--force", is_flag=True, help="Send a discarded item too.")
 @pass_app
-def retries_retry(app: App, item_id: int) -> None:
-    """Send an item now, with a fresh set of attempts."""
-    outcome = retry_now(app.db(), app.settings, get_secret_store(app.settings), item_id)
+def retries_retry(app: App, item_id: int, force: bool) -> None:
+    """Send an item now, with a fresh set of attempts (a discarded one only with --force)."""
+    store = get_secret_store(app.settings)
+    outcome = retry_now(app.db(), app.settings, store, item_id, force=force)
     if outcome.ok:
         click.echo(f"delivered (HTTP {outcome.status})")
     else:

@@ -245,7 +245,7 @@ class _Cycle:
         if confirmed.sent:
             return True
         reason = "order cancelled in Odoo before it was delivered"
-        if outbox.discard_undelivered(self.db, self.tenant.id, order_id, CONFIRMED, reason):
+        if outbox.discard_cancelled(self.db, self.tenant.id, order_id, CONFIRMED, reason):
             return False
         # a retry run was delivering it while we looked: it may have arrived
         return outbox.is_sent(self.db, self.tenant.id, order_id, CONFIRMED)
