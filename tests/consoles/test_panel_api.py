@@ -77,7 +77,7 @@ def test_forecast_of_an_unknown_sku_is_404(enrich_client, db):
 
 
 def test_query_numbers_are_ascii_digits_of_bounded_length(enrich_client, db):
-    """"²", "١٢", "1_0" and 5,000-digit strings are 400 naming the parameter, never 500."""
+    """Digits like "²" or "١٢", "1_0" and 5,000-digit strings are 400, never 500."""
     add_plan(db)
     client = enrich_client()
     for path in (

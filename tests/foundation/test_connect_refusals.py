@@ -63,7 +63,8 @@ def _app(name, target, signature):
 def test_a_full_database_has_pubsub_retry_the_poll(refused_env):
     event = pubsub_event("poll-tenant", {}, {"connection_id": "0123456789abcdef"})
     headers, body = to_binary(event)
-    response = _app("poll-tenant", "poll_tenant", "cloudevent").post("/", headers=headers, data=body)
+    client = _app("poll-tenant", "poll_tenant", "cloudevent")
+    response = client.post("/", headers=headers, data=body)
     assert response.status_code == 500  # not acknowledged: Pub/Sub delivers it again
 
 

@@ -154,7 +154,8 @@ class _CountingStream:
 def test_a_chunked_body_is_read_no_further_than_the_limit():
     """No Content-Length: reading stops at the limit instead of after the whole body."""
     body = _CountingStream(30 * 1024 * 1024)
-    environ = EnvironBuilder("/items/5", method="POST", headers={"X-Key": "right-key"}).get_environ()
+    request = EnvironBuilder("/items/5", method="POST", headers={"X-Key": "right-key"})
+    environ = request.get_environ()
     environ.pop("CONTENT_LENGTH", None)
     # what gunicorn passes for a chunked request: the body stream, terminated by the server
     environ.update({"wsgi.input": body, "wsgi.input_terminated": True,

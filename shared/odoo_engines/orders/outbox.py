@@ -191,8 +191,8 @@ def claim_due(db: Database, limit: int, due_by: datetime) -> list[RetryItem]:
     """
     rows = db.fetchall(
         _ITEM + " WHERE r.status = 'PENDING' AND r.next_retry_at <= %s AND c.is_active"
-        " AND c.deliveries_paused_at IS NULL AND s.cancelled_at IS NULL ORDER BY r.next_retry_at, r.id LIMIT %s"
-        " FOR UPDATE OF r SKIP LOCKED",
+        " AND c.deliveries_paused_at IS NULL AND s.cancelled_at IS NULL"
+        " ORDER BY r.next_retry_at, r.id LIMIT %s FOR UPDATE OF r SKIP LOCKED",
         (due_by, limit),
     )
     return [_item(r) for r in rows]

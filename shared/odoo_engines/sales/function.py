@@ -119,4 +119,3 @@ def _plan(db: Database, settings: Settings, publisher, target: date | None,
     for shard_message in run.shard_messages():
         publisher.publish(FORECAST, shard_message)
     return {"success": True, "run_id": run.run_id, "shards": run.shards, "skus": run.skus}
-
