@@ -105,7 +105,7 @@ def replace_source(
                 chatbot_id,
                 url,
                 json.dumps(metadata, ensure_ascii=False),
-            ),  # fmt: skip
+            ),
         )
         if rows:
             db.copy_rows(
