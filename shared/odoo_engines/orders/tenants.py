@@ -4,6 +4,7 @@ tenant's scheduler job and secrets in step with its row."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -18,6 +19,13 @@ from .secret_store import SecretStore
 from .signing import check_webhook_secret
 
 log = get_logger("orders.tenants")
+_TENANT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_tenant_id(value: str) -> bool:
+    """Whether `value` can be a tenant id (checked before any query uses it)."""
+    return _TENANT_ID.fullmatch(value) is not None
+
 
 # What an operator sets (the seed's form), besides the two secrets.
 EDITABLE = (
