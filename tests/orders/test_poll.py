@@ -248,14 +248,19 @@ def test_a_sent_order_cancelled_later_sends_order_cancelled(
 
 
 def test_an_order_cancelled_before_delivery_is_never_sent(
-    db, orders_settings, store, admin, shop, webhook_sink
+    orders_env, db, orders_settings, store, admin, shop, webhook_sink
 ):
+    """Not by the retry run, nor by an operator's `retries retry`, --force included."""
     (order_id,) = place_orders(shop, 1)
     tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
     webhook_sink.respond(503, times=1)
     poll_tenant(db, orders_settings, tenant.id, store)
     shop.write("sale.order", [order_id], {"state": "cancel"})
     poll_tenant(db, orders_settings, tenant.id, store)
+    item = db.fetchval("SELECT id FROM retry_queue")
+    for args in (["retries", "retry", str(item)], ["retries", "retry", str(item), "--force"]):
+        refused = CliRunner().invoke(cli, args, env=orders_env)
+        assert "cancelled in Odoo" in str(refused.exception), args
     run_retries(db, orders_settings, store)
     assert [d.status for d in webhook_sink.deliveries] == [503]
     assert db.fetchval("SELECT status FROM retry_queue") == "DISCARDED"
@@ -347,27 +352,6 @@ def test_a_warm_instance_reuses_the_tenants_client_between_cycles(
     admin.edit(tenant.id, {}, odoo_api_key="another-key")  # a new key: a new client
     third = poll_tenant(db, orders_settings, tenant.id, store, clients=clients)
     assert "rejected the login" in third.error
-
-
-def test_an_operator_retry_never_confirms_a_cancelled_order(
-    orders_env, db, orders_settings, store, admin, shop, webhook_sink
-):
-    """The order failed to deliver, was cancelled in Odoo (its item discarded): `retries
-    retry` refuses it, with --force too; an operator's own discard needs --force."""
-    (order_id,) = place_orders(shop, 1)
-    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
-    webhook_sink.respond(503, times=1)
-    poll_tenant(db, orders_settings, tenant.id, store)
-    shop.write("sale.order", [order_id], {"state": "cancel"})
-    poll_tenant(db, orders_settings, tenant.id, store)
-    item = db.fetchval("SELECT id FROM retry_queue")
-    runner = CliRunner()
-    for args in (["retries", "retry", str(item)], ["retries", "retry", str(item), "--force"]):
-        refused = runner.invoke(cli, args, env=orders_env)
-        assert "cancelled in Odoo" in str(refused.exception), args
-    run_retries(db, orders_settings, store)
-    assert [d.status for d in webhook_sink.deliveries] == [503]  # no order.confirmed sent
-    assert db.fetchval("SELECT status FROM retry_queue") == "DISCARDED"
 
 
 def test_an_item_an_operator_discarded_is_sent_again_only_with_force(
