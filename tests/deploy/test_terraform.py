@@ -122,13 +122,47 @@ def test_every_secret_the_code_reads_is_a_secret_given_to_a_function():
     )
 
 
+# The functions that sync from the company's Odoo; no other holds its credentials.
+MAIN_ODOO = {"product-sync", "sales-sync", "forecast"}
+ODOO_SECRETS = {"ODOO_PROD_URL", "ODOO_PROD_DB", "ODOO_PROD_USERNAME", "ODOO_PROD_PASSWORD"}
+
+
 @pytest.mark.parametrize("manifest", MANIFESTS, ids=lambda m: m.name)
 def test_each_function_gets_what_production_settings_require(manifest):
     settings = load_settings(production_env(manifest))
     assert settings.is_production
     assert settings.database.mode == "cloudsql"
     assert settings.database.password == "made-up-db_password"
-    assert settings.odoo.url == "https://odoo.example.com"
+    if manifest.name in MAIN_ODOO:
+        assert settings.odoo.url == "https://odoo.example.com"
+    else:
+        assert settings.odoo.missing and not settings.odoo.is_sandbox
+
+
+def test_only_the_functions_that_sync_from_odoo_hold_its_credentials():
+    """orders-api and embed-document are open to allUsers: they carry no Odoo password."""
+    for manifest in MANIFESTS:
+        held = ODOO_SECRETS & set(manifest.secrets)
+        assert held == (ODOO_SECRETS if manifest.name in MAIN_ODOO else set()), manifest.name
+    admin = resource("google_secret_manager_secret_iam_member", "tenant_admin")
+    assert "ODOO_PROD" not in admin["for_each"]
+
+
+def test_tenant_secrets_are_granted_by_kind():
+    """Webhook signers read webhook secrets only; the poller also tenants' Odoo keys."""
+    from odoo_engines.orders.tenants import ODOO_KEYS, WEBHOOK_SECRETS
+
+    names = terraform()["locals"]
+    assert names["tenant_webhook_secrets"] == "${local.secrets_path}" + WEBHOOK_SECRETS
+    assert names["tenant_odoo_keys"] == "${local.secrets_path}" + ODOO_KEYS
+    conditions = names["tenant_secret_names"]
+    assert "tenant_odoo_keys" not in conditions["webhook"]
+    assert "tenant_odoo_keys" in conditions["read"]
+    reader = resource("google_project_iam_member", "tenant_secrets_reader")
+    assert _block(reader, "condition")["expression"] == (
+        "${local.tenant_secret_names[each.value.tenant_access]}"
+    )
+    assert not WEBHOOK_SECRETS.startswith(ODOO_KEYS) and not ODOO_KEYS.startswith(WEBHOOK_SECRETS)
 
 
 def test_a_function_reads_only_its_own_secrets():

@@ -19,6 +19,10 @@ from .secret_store import SecretStore
 from .signing import check_webhook_secret
 
 log = get_logger("orders.tenants")
+# Secret ids of tenants' credentials, one prefix per kind so IAM can grant one kind only
+# (terraform/secrets.tf: orders-api and webhook-retry read webhook secrets, never Odoo keys).
+WEBHOOK_SECRETS = "orders-webhook-"
+ODOO_KEYS = "orders-odoo-"
 _TENANT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -143,10 +147,8 @@ class TenantAdmin:
             raise PermanentError("the Odoo API key must not be empty")
         tenant_id = secrets.token_hex(8)
         refs = {
-            "odoo_api_key_ref": self.store.put(f"orders-{tenant_id}-odoo-api-key", odoo_api_key),
-            "webhook_secret_ref": self.store.put(
-                f"orders-{tenant_id}-webhook-secret", webhook_secret
-            ),
+            "odoo_api_key_ref": self.store.put(ODOO_KEYS + tenant_id, odoo_api_key),
+            "webhook_secret_ref": self.store.put(WEBHOOK_SECRETS + tenant_id, webhook_secret),
         }
         row = {"id": tenant_id, **clean, **refs}
         try:
@@ -181,14 +183,12 @@ class TenantAdmin:
         if webhook_secret is not None:
             check_webhook_secret(webhook_secret)
             clean["webhook_secret_ref"] = self.store.put(
-                f"orders-{tenant_id}-webhook-secret", webhook_secret
+                WEBHOOK_SECRETS + tenant_id, webhook_secret
             )
         if odoo_api_key is not None:
             if not odoo_api_key:
                 raise PermanentError("the Odoo API key must not be empty")
-            clean["odoo_api_key_ref"] = self.store.put(
-                f"orders-{tenant_id}-odoo-api-key", odoo_api_key
-            )
+            clean["odoo_api_key_ref"] = self.store.put(ODOO_KEYS + tenant_id, odoo_api_key)
         if not clean:
             return tenant
         with self.db.transaction():
