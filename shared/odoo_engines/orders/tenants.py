@@ -13,7 +13,7 @@ from typing import Any
 from ..db import Database
 from ..errors import NotFoundError, PermanentError
 from ..logging import get_logger
-from .delivery import check_webhook_url
+from .delivery import check_public_url
 from .scheduler_jobs import TenantScheduler, cron_for
 from .secret_store import SecretStore
 from .signing import check_webhook_secret
@@ -114,12 +114,12 @@ def validate(values: dict[str, Any], production: bool) -> dict[str, Any]:
             if not value:
                 raise PermanentError(f"{key} must not be empty")
         clean[key] = value
+    # an Odoo key travels to odoo_url as a webhook secret to webhook_url: the same rule
     if "odoo_url" in clean:
-        if not clean["odoo_url"].startswith(("http://", "https://")):
-            raise PermanentError("odoo_url must start with http:// or https://")
+        check_public_url(clean["odoo_url"], production, "odoo_url")
         clean["odoo_url"] = clean["odoo_url"].rstrip("/")
     if "webhook_url" in clean:
-        check_webhook_url(clean["webhook_url"], production)
+        check_public_url(clean["webhook_url"], production)
     if "polling_interval_seconds" in clean:
         cron_for(int(clean["polling_interval_seconds"]))
     return clean
