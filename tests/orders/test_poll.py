@@ -40,7 +40,7 @@ def test_a_cycle_sends_every_confirmed_order_once_signed(
     assert sorted(int(d.json["order"]["platform_order_id"]) for d in deliveries) == ids
     for d in deliveries:
         assert d.verify(SECRET)["event"] == "order.confirmed"
-        assert d.headers["x-webhook-secret"] == SECRET
+        assert "x-webhook-secret" not in d.headers  # a new tenant's webhooks: signed only
         assert d.headers["x-odoo-connection-id"] == tenant.id
     (log,) = _log(db)
     assert (log["orders_found"], log["orders_sent"], log["orders_failed"]) == (12, 12, 0)
@@ -367,3 +367,23 @@ def test_an_item_an_operator_discarded_is_sent_again_only_with_force(
     assert webhook_sink.deliveries == []
     forced = runner.invoke(cli, ["retries", "retry", str(item), "--force"], env=orders_env)
     assert forced.exit_code == 0 and len(webhook_sink.deliveries) == 1
+
+
+def test_the_raw_secret_header_is_a_per_tenant_choice_off_for_new_tenants(
+    orders_env, db, orders_settings, store, admin, shop, webhook_sink
+):
+    """X-Webhook-Secret lets anyone who sees one delivery forge others: only a tenant set
+    to --legacy-secret-header (the seed's receivers) still gets it, signed as well."""
+    (order_id,) = place_orders(shop, 1)
+    new = add_tenant(admin, webhook_sink.url + "/new", odoo=shop)
+    result = CliRunner().invoke(cli, ["tenants", "edit", new.id, "--legacy-secret-header"],
+                                env=orders_env)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    poll_tenant(db, orders_settings, new.id, store)
+    CliRunner().invoke(cli, ["tenants", "edit", new.id, "--no-legacy-secret-header"],
+                       env=orders_env)  # fmt: skip
+    shop.write("sale.order", [order_id], {"state": "cancel"})
+    poll_tenant(db, orders_settings, new.id, store)
+    legacy, signed_only = webhook_sink.deliveries
+    assert legacy.headers["x-webhook-secret"] == SECRET and legacy.verify(SECRET)
+    assert "x-webhook-secret" not in signed_only.headers and signed_only.verify(SECRET)

@@ -32,6 +32,7 @@ class Delivery:
     secret: str
     webhook_id: str
     body: str
+    legacy_header: bool = False  # the raw secret in X-Webhook-Secret too (seed receivers)
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,11 @@ class WebhookSender:
             return Outcome(ok=False, error=refused)
         headers = {
             "Content-Type": "application/json",
-            "X-Webhook-Secret": delivery.secret,
             "X-Odoo-Connection-Id": delivery.connection_id,
             **signed_headers(delivery.secret, delivery.webhook_id, delivery.body),
         }
+        if delivery.legacy_header:
+            headers["X-Webhook-Secret"] = delivery.secret
         url, extensions = delivery.url, {}
         if address is not None:  # production: the address that was checked
             url, headers["Host"], extensions = _pinned(delivery.url, address)

@@ -50,6 +50,7 @@ class RetryItem:
     webhook_secret_ref: str
     status: str = "PENDING"
     cancelled: bool = False  # the order was cancelled in Odoo before this was delivered
+    legacy_secret_header: bool = False  # the tenant's, at the time of the claim
 
 
 def known(db: Database, connection_id: str, order_ids: list[int]) -> dict[tuple[int, str], Known]:
@@ -173,7 +174,7 @@ def is_sent(db: Database, connection_id: str, order_id: int, event: str) -> bool
 _ITEM = (
     "SELECT r.id, r.connection_id, r.odoo_order_id, r.external_id, r.event, r.webhook_id,"
     " r.payload, r.attempts, r.max_attempts, c.webhook_url, c.webhook_secret_ref, r.status,"
-    " s.cancelled_at IS NOT NULL"
+    " s.cancelled_at IS NOT NULL, c.legacy_secret_header"
     " FROM retry_queue r JOIN connections c ON c.id = r.connection_id"
     " LEFT JOIN sent_orders s ON s.connection_id = r.connection_id"
     " AND s.odoo_order_id = r.odoo_order_id AND s.event = r.event"

@@ -262,6 +262,7 @@ class _Cycle:
                     self.creds.webhook_secret,
                     e.webhook_id,
                     e.body,
+                    self.tenant.legacy_secret_header,
                 )
                 for e in events
             ]

@@ -124,6 +124,7 @@ def _attempt(db, settings, store, sender, items, secrets, result) -> list[Outcom
                     secret,
                     item.event.webhook_id,
                     item.event.body,
+                    item.legacy_secret_header,
                 ),
             )
         )

@@ -41,7 +41,9 @@ EDITABLE = (
     "client_id",
     "webhook_url",
     "polling_interval_seconds",
+    "legacy_secret_header",
 )
+OPTIONAL = ("polling_interval_seconds", "legacy_secret_header")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Tenant:
     store_id: str = ""
     client_id: str = ""
     polling_interval_seconds: int = 60
+    # send the raw secret in X-Webhook-Secret too (migrated seed tenants; see 0302)
+    legacy_secret_header: bool = False
     is_active: bool = True
     deliveries_paused_at: datetime | None = None
     deliveries_paused_reason: str | None = None
@@ -122,6 +126,8 @@ def validate(values: dict[str, Any], production: bool) -> dict[str, Any]:
         check_public_url(clean["webhook_url"], production)
     if "polling_interval_seconds" in clean:
         cron_for(int(clean["polling_interval_seconds"]))
+    if not isinstance(clean.get("legacy_secret_header", False), bool):
+        raise PermanentError("legacy_secret_header must be true or false")
     return clean
 
 
@@ -139,7 +145,7 @@ class TenantAdmin:
     def add(self, values: dict[str, Any], odoo_api_key: str, webhook_secret: str) -> Tenant:
         """Create the tenant, its secrets and its (running) scheduler job."""
         clean = validate(values, self.production)
-        missing = [k for k in EDITABLE if k not in clean and k != "polling_interval_seconds"]
+        missing = [k for k in EDITABLE if k not in clean and k not in OPTIONAL]
         if missing:
             raise PermanentError(f"missing: {', '.join(missing)}")
         check_webhook_secret(webhook_secret)
