@@ -105,3 +105,19 @@ def check(response) -> int:
 def rules_of(router) -> list[tuple[str, tuple[str, ...]]]:
     """The werkzeug paths of a Router with their methods, one per rule."""
     return sorted((rule.rule, tuple(sorted(rule.methods))) for rule in router.map.iter_rules())
+
+
+class CountingStream:
+    """A request body of `size` spaces that counts how much of it was read."""
+
+    def __init__(self, size: int):
+        self.left, self.read_bytes = size, 0
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        self.left -= n
+        self.read_bytes += n
+        return b" " * n
+
+    def readline(self, n: int = -1) -> bytes:
+        return self.read(n)

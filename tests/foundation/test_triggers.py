@@ -7,7 +7,8 @@ from cloudevents.http import CloudEvent
 from flask import Flask, Request
 from werkzeug.test import EnvironBuilder
 
-from odoo_engines.errors import PermanentError, TransientError
+from http_fuzz import CountingStream
+from odoo_engines.errors import ConfigError, PermanentError, TransientError
 from odoo_engines.sandbox.scheduler import pubsub_event
 from odoo_engines.triggers import HttpError, Router, json_body, pubsub_handler, require_api_key
 
@@ -122,6 +123,20 @@ def test_transient_errors_answer_503_with_retry_after():
     assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
 
 
+def test_a_misconfiguration_is_a_503_without_its_details():
+    """A database that does not exist (3D000) or a missing setting: the caller may retry
+    once the operator fixes it, and learns nothing of the configuration."""
+    router = Router("t")
+
+    @router.route("/misconfigured")
+    def misconfigured(request):
+        raise ConfigError('PostgreSQL refused the connection: database "secret_db" does not exist')
+
+    r = _client(router).get("/misconfigured")
+    assert r.status_code == 503 and r.headers["Retry-After"] and r.json["trace_id"]
+    assert "secret_db" not in r.get_data(as_text=True)
+
+
 def test_a_statement_the_database_refuses_answers_a_generic_400(db):
     router = Router("t")
 
@@ -135,25 +150,9 @@ def test_a_statement_the_database_refuses_answers_a_generic_400(db):
     assert "SQLSTATE" not in body and "0x00" not in body and "database" not in body
 
 
-class _CountingStream:
-    """A request body that counts how much of it was read."""
-
-    def __init__(self, size: int):
-        self.left, self.read_bytes = size, 0
-
-    def read(self, n: int = -1) -> bytes:
-        n = self.left if n is None or n < 0 else min(n, self.left)
-        self.left -= n
-        self.read_bytes += n
-        return b" " * n
-
-    def readline(self, n: int = -1) -> bytes:
-        return self.read(n)
-
-
 def test_a_chunked_body_is_read_no_further_than_the_limit():
     """No Content-Length: reading stops at the limit instead of after the whole body."""
-    body = _CountingStream(30 * 1024 * 1024)
+    body = CountingStream(30 * 1024 * 1024)
     request = EnvironBuilder("/items/5", method="POST", headers={"X-Key": "right-key"})
     environ = request.get_environ()
     environ.pop("CONTENT_LENGTH", None)

@@ -3,9 +3,9 @@
 `Router` maps method and path to a view `view(request, **path_args)` that returns a
 dict/list (200), a `(body, status)` pair or a Flask response. Errors become JSON:
 `HttpError` keeps its status, `PermanentError` is 400, `NotFoundError` 404,
-`TransientError` 503 with `Retry-After`, a statement the database refused (`QueryError`)
-400 with the trace id and no database text, anything unexpected 500 with a trace id and
-no details.
+`TransientError` 503 with `Retry-After`, `ConfigError` 503 without its details, a
+statement the database refused (`QueryError`) 400 with the trace id and no database
+text, anything unexpected 500 with a trace id and no details. Details go to the logs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from flask import Request, Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from ..errors import NotFoundError, PermanentError, QueryError, TransientError
+from ..errors import ConfigError, NotFoundError, PermanentError, QueryError, TransientError
 from ..logging import get_logger, set_trace
 
 log = get_logger("http")
@@ -156,6 +156,10 @@ class Router:
             return _error(exc.status, exc.message, trace_id, **exc.extra)
         except NotFoundError as exc:
             return _error(404, str(exc), trace_id)
+        except ConfigError as exc:  # the operator's to fix; the caller may retry after
+            log.error("service misconfigured", path=request.path, error=str(exc))
+            return _error(503, "the service is misconfigured; the trace id identifies it in "
+                          "the logs", trace_id)  # fmt: skip
         except QueryError as exc:
             log.error("database refused a statement", path=request.path, error=str(exc))
             return _error(400, "the request could not be stored; the trace id identifies "
