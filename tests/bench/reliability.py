@@ -94,11 +94,12 @@ def refusals() -> None:
             os.environ["DATABASE_URL"] = saved
 
 
-def fault_tests() -> None:
+def fault_tests(env: dict[str, str]) -> None:
     print("\n2. Faults survived with nothing lost or doubled (the tests, run by pytest)")
     run = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
         [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", *FAULT_TESTS],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -224,13 +225,14 @@ def fuzz_route(client, drawn: st.SearchStrategy, examples: int, statuses: Counte
 
 
 def main(examples: int) -> None:
+    environment = dict(os.environ)  # for the tests, before this script's settings
     configure_logging("CRITICAL", "console")
     logging.disable(logging.ERROR)  # Flask's tracebacks of the retried Pub/Sub deliveries
     os.environ.setdefault("ORDERS_SECRET_KEY", Fernet.generate_key().decode())
     os.environ.setdefault("EMBEDDING_PROVIDER", "local")
     os.environ.update(KEYS)
     refusals()
-    fault_tests()
+    fault_tests(environment)
     bounds()
     fuzz(examples)
 

@@ -250,3 +250,21 @@ def test_outputs_give_urls_connection_name_and_topics():
     assert {"http_function_urls", "database_connection_name", "topics"} <= set(
         terraform()["output"]
     )
+
+
+def test_the_readme_says_which_secrets_terraform_state_holds():
+    """Each secret Terraform generates is in its state: the README's security section
+    names them and says the state bucket is to be kept as a secret."""
+    locals_ = terraform()["locals"]
+    generated = set(
+        ast.literal_eval(locals_["api_keys"].removeprefix("${toset(").removesuffix(")}"))
+    )
+    generated |= set(
+        re.findall(r"\b([A-Z_]+) = random_password", str(locals_["generated_secrets"]))
+    )
+    readme = (FUNCTIONS.parent / "README.md").read_text()
+    security = readme.split("## Security", 1)[1].split("\n## ", 1)[0]
+    state = security.split("**Terraform state**", 1)[1].split("\n- **", 1)[0]
+    assert generated == {"DB_PASSWORD", "INTERNAL_API_KEY", "ENRICH_API_KEY"}
+    assert all(name in state for name in generated)
+    assert "state bucket as a secret" in state and "KMS" in state

@@ -32,7 +32,7 @@ def embed(client, source_id, content, chatbot_id=1, kind="document", **extra):
 def stored(db, source_id, kind="document"):
     return db.rows(
         "SELECT c.chatbot_id, chunk_index, content, content_hash, embedding, embedding_model,"
-        " metadata, source_url, embedded_at FROM chunk_embeddings c"
+        " s.metadata, s.source_url, embedded_at FROM chunk_embeddings c"
         " JOIN knowledge_sources s USING (source_type, source_id)"
         " WHERE source_type = %s AND source_id = %s ORDER BY chunk_index",
         (kind, source_id),

@@ -16,4 +16,5 @@ SELECT DISTINCT ON (source_type, source_id) source_type, source_id, chatbot_id, 
     metadata
 FROM chunk_embeddings ORDER BY source_type, source_id, chunk_index;
 
-ALTER TABLE chunk_embeddings DROP COLUMN metadata, DROP COLUMN source_url;
+-- chunk_embeddings.metadata and source_url stay, no longer written (new rows get '{}' and
+-- NULL), so the previous release still runs on this schema after a rollback.
