@@ -387,3 +387,37 @@ def test_the_raw_secret_header_is_a_per_tenant_choice_off_for_new_tenants(
     legacy, signed_only = webhook_sink.deliveries
     assert legacy.headers["x-webhook-secret"] == SECRET and legacy.verify(SECRET)
     assert "x-webhook-secret" not in signed_only.headers and signed_only.verify(SECRET)
+
+
+def test_tenants_that_exist_when_the_header_becomes_optional_keep_it(db, admin, webhook_sink):
+    """Migration 0302 turns the legacy header on for the tenants already there (migrated
+    from the seed, whose StockMaster reads it); a tenant added afterwards has it off."""
+    from odoo_engines.db.migrate import discover
+
+    (migration,) = [m for m in discover() if m.version == 302]
+    db.execute("ALTER TABLE connections DROP COLUMN legacy_secret_header")  # before 0302
+    db.execute(
+        "INSERT INTO connections (id, name, odoo_url, odoo_db, odoo_username,"
+        " odoo_api_key_ref, webhook_secret_ref, store_id, client_id)"
+        " VALUES ('seed0000000000aa', 'Seed', 'https://s.example', 's', 'u', 'r', 'r', 's', 'c')"
+    )
+    db.execute(migration.sql_template)
+    assert get_tenant(db, "seed0000000000aa").legacy_secret_header is True
+    assert add_tenant(admin, webhook_sink.url).legacy_secret_header is False
+
+
+def test_cancellations_recorded_before_0301_still_block_a_retry(db, admin, webhook_sink):
+    """Before 0301 a cancellation before delivery lived only in the discard reason."""
+    from odoo_engines.db.migrate import discover
+
+    (migration,) = [m for m in discover() if m.version == 301]
+    tenant = add_tenant(admin, webhook_sink.url)
+    queue_failed(db, tenant, [31])
+    db.execute("ALTER TABLE sent_orders DROP COLUMN cancelled_at")  # before 0301
+    db.execute(
+        "UPDATE retry_queue SET status = 'DISCARDED',"
+        " last_error = 'order cancelled in Odoo before it was delivered'"
+    )
+    db.execute(migration.sql_template)
+    with db.transaction():
+        assert outbox.claim(db, db.fetchval("SELECT id FROM retry_queue")).cancelled
