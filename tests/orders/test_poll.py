@@ -421,3 +421,17 @@ def test_cancellations_recorded_before_0301_still_block_a_retry(db, admin, webho
     db.execute(migration.sql_template)
     with db.transaction():
         assert outbox.claim(db, db.fetchval("SELECT id FROM retry_queue")).cancelled
+
+
+def test_in_production_a_tenants_odoo_url_is_checked_before_its_key_is_sent(
+    db, orders_settings, store, admin, shop, webhook_sink
+):
+    """A tenant saved with a public name that now points inward: the cycle stops before
+    logging in, and says why in its sync log."""
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)  # the sandbox, on 127.0.0.1
+    db.execute("UPDATE connections SET odoo_url = replace(odoo_url, 'http:', 'https:')")
+    production = dataclasses.replace(orders_settings, environment="production")
+    result = poll_tenant(db, production, tenant.id, store)
+    assert "odoo_url" in result.error and "refused in production" in result.error
+    assert result.odoo_calls == 0
+    assert "refused in production" in _log(db)[0]["error_message"]

@@ -22,7 +22,7 @@ from ..jobs import TimeBudget
 from ..logging import get_logger
 from ..pubsub import POLL_TENANT, Publisher
 from . import outbox
-from .delivery import Delivery, WebhookSender
+from .delivery import Delivery, WebhookSender, check_public_url
 from .odoo_orders import OrderReader
 from .payload import CANCELLED, CONFIRMED, Source, encode, external_id, order_payload
 from .retry import retry_delay, sender_for, sending_time
@@ -55,9 +55,14 @@ def lock_name(tenant_id: str) -> str:
 
 
 def odoo_client(settings: Settings, tenant: Tenant, api_key: str):
-    """The tenant's Odoo client; the protocol (JSON-RPC or 19's JSON-2) is picked per server."""
+    """The tenant's Odoo client; the protocol (JSON-RPC or 19's JSON-2) is picked per server.
+
+    In production its URL is checked again (https, public address) before the key is sent:
+    the name may point elsewhere since the tenant was saved.
+    """
     from ..odoo import OdooClient
 
+    check_public_url(tenant.odoo_url, settings.is_production, "odoo_url")
     return OdooClient(
         tenant.odoo_url,
         tenant.odoo_db,
