@@ -79,17 +79,15 @@ resource "google_project_iam_custom_role" "tenant_scheduler" {
   role_id     = "${replace(var.name, "-", "_")}_tenant_scheduler"
   title       = "${var.name} tenant Scheduler jobs"
   description = "Create, change, pause and delete the per-tenant poll jobs"
+  # Only what odoo_engines.orders.scheduler_jobs calls (no run, list or locations). Still
+  # project-wide: Cloud Scheduler has no per-job IAM (README, Security).
   permissions = [
     "cloudscheduler.jobs.create",
     "cloudscheduler.jobs.delete",
     "cloudscheduler.jobs.enable",
     "cloudscheduler.jobs.get",
-    "cloudscheduler.jobs.list",
     "cloudscheduler.jobs.pause",
-    "cloudscheduler.jobs.run",
     "cloudscheduler.jobs.update",
-    "cloudscheduler.locations.get",
-    "cloudscheduler.locations.list",
   ]
 }
 

@@ -268,3 +268,13 @@ def test_the_readme_says_which_secrets_terraform_state_holds():
     assert generated == {"DB_PASSWORD", "INTERNAL_API_KEY", "ENRICH_API_KEY"}
     assert all(name in state for name in generated)
     assert "state bucket as a secret" in state and "KMS" in state
+
+
+def test_the_tenant_scheduler_role_holds_only_what_the_code_calls():
+    """create_job, update_job, pause_job, resume_job, delete_job, get_job: nothing else."""
+    source = (FUNCTIONS.parent / "shared/odoo_engines/orders/scheduler_jobs.py").read_text()
+    calls = set(re.findall(r"self\.client\.(\w+)_job\b", source))
+    assert calls == {"create", "update", "pause", "resume", "delete", "get"}
+    verbs = {"resume": "enable"}  # resuming a job needs cloudscheduler.jobs.enable
+    role = resource("google_project_iam_custom_role", "tenant_scheduler")
+    assert set(role["permissions"]) == {f"cloudscheduler.jobs.{verbs.get(c, c)}" for c in calls}
