@@ -33,9 +33,9 @@ resource "google_service_account_iam_member" "tenant_admin" {
   member             = each.key
 }
 
-# The CLI loads the production settings: the database and the main Odoo account.
+# The tenant CLI needs the database password only: it never logs into the main Odoo.
 resource "google_secret_manager_secret_iam_member" "tenant_admin" {
-  for_each = setintersection(local.secret_names, ["DB_PASSWORD", "ODOO_PROD_URL", "ODOO_PROD_DB", "ODOO_PROD_USERNAME", "ODOO_PROD_PASSWORD"])
+  for_each = setintersection(local.secret_names, ["DB_PASSWORD"])
 
   secret_id = google_secret_manager_secret.secret[each.key].id
   role      = "roles/secretmanager.secretAccessor"
@@ -70,25 +70,24 @@ resource "google_project_iam_member" "database" {
 }
 
 # ---------------------------------------------------------------- tenants
-# Tenants' secrets are named var.tenant_secret_prefix + ...; custom roles keep tenant
-# administration to the permissions it uses. tenant_access = read (a function that
-# polls or signs for tenants) reads those secrets; admin also manages them.
+# Tenants' secrets are named orders-webhook-<tenant> and orders-odoo-<tenant>; custom
+# roles keep tenant administration to the permissions it uses. tenant_access = webhook
+# (orders-api, webhook-retry: they sign or check webhooks) reads the webhook secrets
+# only; read (poll-tenant) also tenants' Odoo keys; admin also manages both.
 
 resource "google_project_iam_custom_role" "tenant_scheduler" {
   role_id     = "${replace(var.name, "-", "_")}_tenant_scheduler"
   title       = "${var.name} tenant Scheduler jobs"
   description = "Create, change, pause and delete the per-tenant poll jobs"
+  # Only what odoo_engines.orders.scheduler_jobs calls (no run, list or locations). Still
+  # project-wide: Cloud Scheduler has no per-job IAM (README, Security).
   permissions = [
     "cloudscheduler.jobs.create",
     "cloudscheduler.jobs.delete",
     "cloudscheduler.jobs.enable",
     "cloudscheduler.jobs.get",
-    "cloudscheduler.jobs.list",
     "cloudscheduler.jobs.pause",
-    "cloudscheduler.jobs.run",
     "cloudscheduler.jobs.update",
-    "cloudscheduler.locations.get",
-    "cloudscheduler.locations.list",
   ]
 }
 
@@ -116,7 +115,11 @@ locals {
     { for name, f in local.functions : name => google_service_account.function[name].member if f.tenant_access == "admin" },
     { "tenant-admin" = google_service_account.tenant_admin.member },
   )
-  tenant_readers = { for name, f in local.functions : name => f if f.tenant_access == "read" }
+  tenant_readers = { for name, f in local.functions : name => f if contains(["webhook", "read"], f.tenant_access) }
+  tenant_secret_names = {
+    webhook = "resource.name.startsWith(\"${local.tenant_webhook_secrets}\")"
+    read    = "resource.name.startsWith(\"${local.tenant_webhook_secrets}\") || resource.name.startsWith(\"${local.tenant_odoo_keys}\")"
+  }
 }
 
 resource "google_project_iam_member" "tenant_scheduler" {
@@ -137,7 +140,7 @@ resource "google_project_iam_member" "tenant_secrets_admin" {
   # Creating a secret is checked on the project; everything else on the secret itself.
   condition {
     title      = "tenant secrets only"
-    expression = "resource.type == \"cloudresourcemanager.googleapis.com/Project\" || resource.name.startsWith(\"${local.tenant_secrets}\")"
+    expression = "resource.type == \"cloudresourcemanager.googleapis.com/Project\" || ${local.tenant_secret_names.read}"
   }
 }
 
@@ -149,8 +152,8 @@ resource "google_project_iam_member" "tenant_secrets_reader" {
   member  = google_service_account.function[each.key].member
 
   condition {
-    title      = "tenant secrets only"
-    expression = "resource.name.startsWith(\"${local.tenant_secrets}\")"
+    title      = each.value.tenant_access == "webhook" ? "tenant webhook secrets only" : "tenant secrets only"
+    expression = local.tenant_secret_names[each.value.tenant_access]
   }
 }
 

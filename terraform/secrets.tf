@@ -38,7 +38,10 @@ locals {
     )
   }
 
-  tenant_secrets = "projects/${data.google_project.this.number}/secrets/${var.tenant_secret_prefix}"
+  # Tenants' credentials, named by odoo_engines.orders.tenants (WEBHOOK_SECRETS, ODOO_KEYS).
+  secrets_path           = "projects/${data.google_project.this.number}/secrets/"
+  tenant_webhook_secrets = "${local.secrets_path}orders-webhook-"
+  tenant_odoo_keys       = "${local.secrets_path}orders-odoo-"
 }
 
 resource "google_secret_manager_secret" "secret" {

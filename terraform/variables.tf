@@ -141,12 +141,6 @@ variable "http_invokers" {
   default     = {}
 }
 
-variable "tenant_secret_prefix" {
-  description = "Secret ids starting with this belong to tenants (odoo_engines.orders names them orders-<tenant>-...); only tenant_access functions and the tenant admin reach them."
-  type        = string
-  default     = "orders-"
-}
-
 variable "tenant_admins" {
   description = "Members who may act as the tenant-admin service account to add, pause and remove tenants, e.g. [\"group:ops@example.com\"]."
   type        = list(string)

@@ -21,7 +21,12 @@ from odoo_engines.config import load_settings
 from odoo_engines.db import Database, migrate
 from odoo_engines.db.connection import embedded_socket
 
-pytest_plugins = ["fixtures.ai", "fixtures.odoo", "fixtures.real_odoo"]
+pytest_plugins = [
+    "fixtures.ai",
+    "fixtures.odoo",
+    "fixtures.real_odoo",
+    "fixtures.refusing_postgres",
+]
 
 TEST_DIMENSIONS = 512
 TEMPLATE = "odoo_engines_template"

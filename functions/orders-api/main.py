@@ -3,9 +3,11 @@
 import functions_framework
 from flask import Request
 
-from odoo_engines.orders.api import router
+from odoo_engines.orders.api import create_handler
+
+handle = create_handler()  # settings, connection and known callers: kept per instance
 
 
 @functions_framework.http
 def orders_api(request: Request):
-    return router(request)
+    return handle(request)

@@ -63,11 +63,14 @@ class OdooSettings:
     page_size: int = 500
     overlap_seconds: int = 60
     lang: str | None = None  # None: the API user's own language (its `res.users` lang)
+    # Production without an account: why connecting is refused. Only the functions that
+    # sync from the main Odoo are given its credentials (least privilege).
+    missing: str | None = None
 
     @property
     def is_sandbox(self) -> bool:
-        """No URL configured: the in-process sandbox Odoo stands in."""
-        return not self.url
+        """No URL configured outside production: the in-process sandbox Odoo stands in."""
+        return not self.url and self.missing is None
 
 
 @dataclass(frozen=True)
@@ -358,7 +361,8 @@ def _odoo(e: _Env, environment: str) -> OdooSettings:
     }
     if not url:
         if environment == "production":
-            raise ConfigError(f"{prefix}URL is not set (the sandbox Odoo is for local runs)")
+            why = f"{prefix}URL is not set (the sandbox Odoo is for local runs)"
+            return OdooSettings(**common, missing=why)
         return OdooSettings(**common)
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{prefix}URL must start with http:// or https://, got {url!r}")

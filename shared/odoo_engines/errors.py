@@ -19,3 +19,7 @@ class ConfigError(PermanentError):
 
 class NotFoundError(PermanentError):
     """The thing asked for does not exist."""
+
+
+class QueryError(PermanentError):
+    """The database refused a statement for good; its text is for logs, not for callers."""

@@ -52,7 +52,7 @@ REQUIRED = ("entry_point", "trigger")
 TRIGGERS = ("pubsub", "http")
 INGRESS = ("internal", "all")
 INVOKERS = ("iam", "public")
-TENANT_ACCESS = ("none", "read", "admin")
+TENANT_ACCESS = ("none", "webhook", "read", "admin")
 
 # Service account ids are 6 to 30 characters and Terraform names them `fn-<name>`.
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,25}[a-z0-9]$")

@@ -74,3 +74,31 @@ def test_forecast_of_an_unknown_sku_is_404(enrich_client, db):
     response = enrich_client().get("/panel/api/forecast?sku=NOPE")
     assert response.status_code == 404 and "NOPE" in response.json["error"]
     assert enrich_client().get("/panel/api/forecast").status_code == 400
+
+
+def test_query_numbers_are_ascii_digits_of_bounded_length(enrich_client, db):
+    """Digits like "²" or "١٢", "1_0" and 5,000-digit strings are 400, never 500."""
+    add_plan(db)
+    client = enrich_client()
+    for path in (
+        "/panel/api/plan?year=²&month=1",
+        "/panel/api/plan?year=2026&month=١",
+        "/panel/api/plan?year=2_026&month=1",
+        f"/panel/api/plan?year={'9' * 5000}&month=1",
+        "/panel/api/search?q=mesa&limit=¹",
+        f"/panel/api/search?q=mesa&limit={'1' * 5000}",
+        "/products?limit=٣",
+        "/products?offset= 1",
+    ):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "whole number" in response.json["error"], path
+
+
+def test_nul_in_a_query_is_refused_before_the_database(enrich_client, db):
+    add_plan(db)
+    client = enrich_client()
+    for path in ("/panel/api/forecast?sku=MESA%0001", "/panel/api/search?q=me%00sa"):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert "NUL" in response.json["error"] and "SQLSTATE" not in response.json["error"]

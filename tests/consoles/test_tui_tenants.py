@@ -82,7 +82,7 @@ def test_form_shows_what_is_wrong_and_saves_nothing(backend, db):
         await settle(pilot)
         assert isinstance(app.screen, TenantForm)
         error = str(app.screen.query_one("#form-error").render())
-        assert "odoo_url must start with http:// or https://" in error
+        assert "odoo_url must be http(s)://host/" in error
         assert list_tenants(db) == []
 
     drive(app, scenario)

@@ -122,13 +122,47 @@ def test_every_secret_the_code_reads_is_a_secret_given_to_a_function():
     )
 
 
+# The functions that sync from the company's Odoo; no other holds its credentials.
+MAIN_ODOO = {"product-sync", "sales-sync", "forecast"}
+ODOO_SECRETS = {"ODOO_PROD_URL", "ODOO_PROD_DB", "ODOO_PROD_USERNAME", "ODOO_PROD_PASSWORD"}
+
+
 @pytest.mark.parametrize("manifest", MANIFESTS, ids=lambda m: m.name)
 def test_each_function_gets_what_production_settings_require(manifest):
     settings = load_settings(production_env(manifest))
     assert settings.is_production
     assert settings.database.mode == "cloudsql"
     assert settings.database.password == "made-up-db_password"
-    assert settings.odoo.url == "https://odoo.example.com"
+    if manifest.name in MAIN_ODOO:
+        assert settings.odoo.url == "https://odoo.example.com"
+    else:
+        assert settings.odoo.missing and not settings.odoo.is_sandbox
+
+
+def test_only_the_functions_that_sync_from_odoo_hold_its_credentials():
+    """orders-api and embed-document are open to allUsers: they carry no Odoo password."""
+    for manifest in MANIFESTS:
+        held = ODOO_SECRETS & set(manifest.secrets)
+        assert held == (ODOO_SECRETS if manifest.name in MAIN_ODOO else set()), manifest.name
+    admin = resource("google_secret_manager_secret_iam_member", "tenant_admin")
+    assert "ODOO_PROD" not in admin["for_each"]
+
+
+def test_tenant_secrets_are_granted_by_kind():
+    """Webhook signers read webhook secrets only; the poller also tenants' Odoo keys."""
+    from odoo_engines.orders.tenants import ODOO_KEYS, WEBHOOK_SECRETS
+
+    names = terraform()["locals"]
+    assert names["tenant_webhook_secrets"] == "${local.secrets_path}" + WEBHOOK_SECRETS
+    assert names["tenant_odoo_keys"] == "${local.secrets_path}" + ODOO_KEYS
+    conditions = names["tenant_secret_names"]
+    assert "tenant_odoo_keys" not in conditions["webhook"]
+    assert "tenant_odoo_keys" in conditions["read"]
+    reader = resource("google_project_iam_member", "tenant_secrets_reader")
+    assert _block(reader, "condition")["expression"] == (
+        "${local.tenant_secret_names[each.value.tenant_access]}"
+    )
+    assert not WEBHOOK_SECRETS.startswith(ODOO_KEYS) and not ODOO_KEYS.startswith(WEBHOOK_SECRETS)
 
 
 def test_a_function_reads_only_its_own_secrets():
@@ -216,3 +250,31 @@ def test_outputs_give_urls_connection_name_and_topics():
     assert {"http_function_urls", "database_connection_name", "topics"} <= set(
         terraform()["output"]
     )
+
+
+def test_the_readme_says_which_secrets_terraform_state_holds():
+    """Each secret Terraform generates is in its state: the README's security section
+    names them and says the state bucket is to be kept as a secret."""
+    locals_ = terraform()["locals"]
+    generated = set(
+        ast.literal_eval(locals_["api_keys"].removeprefix("${toset(").removesuffix(")}"))
+    )
+    generated |= set(
+        re.findall(r"\b([A-Z_]+) = random_password", str(locals_["generated_secrets"]))
+    )
+    readme = (FUNCTIONS.parent / "README.md").read_text()
+    security = readme.split("## Security", 1)[1].split("\n## ", 1)[0]
+    state = security.split("**Terraform state**", 1)[1].split("\n- **", 1)[0]
+    assert generated == {"DB_PASSWORD", "INTERNAL_API_KEY", "ENRICH_API_KEY"}
+    assert all(name in state for name in generated)
+    assert "state bucket as a secret" in state and "KMS" in state
+
+
+def test_the_tenant_scheduler_role_holds_only_what_the_code_calls():
+    """create_job, update_job, pause_job, resume_job, delete_job, get_job: nothing else."""
+    source = (FUNCTIONS.parent / "shared/odoo_engines/orders/scheduler_jobs.py").read_text()
+    calls = set(re.findall(r"self\.client\.(\w+)_job\b", source))
+    assert calls == {"create", "update", "pause", "resume", "delete", "get"}
+    verbs = {"resume": "enable"}  # resuming a job needs cloudscheduler.jobs.enable
+    role = resource("google_project_iam_custom_role", "tenant_scheduler")
+    assert set(role["permissions"]) == {f"cloudscheduler.jobs.{verbs.get(c, c)}" for c in calls}

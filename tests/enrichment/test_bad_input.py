@@ -74,3 +74,18 @@ def test_bad_filters_and_methods_are_refused(client):
     assert client.get("/alerts?status=maybe").status_code == 400
     assert client.get("/products?review_status=later").status_code == 400
     assert client.delete("/products").status_code == 405
+
+
+def test_nul_in_a_text_field_is_422_before_the_language_model_is_called(
+    make_client, openai_env, local_openai
+):
+    client = make_client(**openai_env)
+    for body in ({**VALID, "name": "Laptop\x00Dell"}, {**VALID, "keywords": ["a\x00b"]}):
+        response = client.post("/products", json=body)
+        assert response.status_code == 422, body
+        assert "NUL" in response.json["error"] and "SQLSTATE" not in response.json["error"]
+    assert not [r for r in local_openai.requests if "chat" in str(r.path)]  # no call spent
+    assert client.get("/products").json["total"] == 0
+    created = client.post("/products", json=VALID).json
+    edit = client.patch(f"/products/{created['id']}", json={"description": "x\x00y"})
+    assert edit.status_code == 422 and edit.json["field"] == "description"

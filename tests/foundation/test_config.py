@@ -70,7 +70,6 @@ def test_use_test_odoo_reads_the_test_variables():
         ({"EMBEDDING_PROVIDER": "openai"}, "OPENAI_API_KEY"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"CLOUD_SQL_INSTANCE": "p:r:i"}, "DB_NAME"),
-        ({"ENVIRONMENT": "production"}, "ODOO_PROD_URL"),
     ],
 )
 def test_bad_setting_names_the_variable(env, named):
@@ -87,3 +86,14 @@ def test_cli_prints_one_line_for_a_bad_setting(monkeypatch, capsys):
     assert main(["db", "status"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "error: EMBEDDING_DIMENSIONS must be a whole number, got 'many'"
+
+
+def test_production_without_an_odoo_account_refuses_odoo_never_the_sandbox():
+    """Functions that do not sync from the main Odoo are not given its credentials: their
+    settings load, and any attempt to reach Odoo names the missing variable."""
+    from odoo_engines.odoo import connect_odoo
+
+    settings = load_settings({"ENVIRONMENT": "production"})
+    assert not settings.odoo.is_sandbox
+    with pytest.raises(ConfigError, match="ODOO_PROD_URL is not set"):
+        connect_odoo(settings.odoo, login=False)

@@ -4,9 +4,11 @@ import base64
 
 import pytest
 from cloudevents.http import CloudEvent
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.test import EnvironBuilder
 
-from odoo_engines.errors import PermanentError, TransientError
+from http_fuzz import CountingStream
+from odoo_engines.errors import ConfigError, PermanentError, TransientError
 from odoo_engines.sandbox.scheduler import pubsub_event
 from odoo_engines.triggers import HttpError, Router, json_body, pubsub_handler, require_api_key
 
@@ -114,3 +116,49 @@ def test_unexpected_errors_hide_their_details():
     assert r.status_code == 500
     assert "secret detail" not in r.get_data(as_text=True)
     assert r.json["trace_id"]
+
+
+def test_transient_errors_answer_503_with_retry_after():
+    r = _client(_router()).get("/down")
+    assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
+
+
+def test_a_misconfiguration_is_a_503_without_its_details():
+    """A database that does not exist (3D000) or a missing setting: the caller may retry
+    once the operator fixes it, and learns nothing of the configuration."""
+    router = Router("t")
+
+    @router.route("/misconfigured")
+    def misconfigured(request):
+        raise ConfigError('PostgreSQL refused the connection: database "secret_db" does not exist')
+
+    r = _client(router).get("/misconfigured")
+    assert r.status_code == 503 and r.headers["Retry-After"] and r.json["trace_id"]
+    assert "secret_db" not in r.get_data(as_text=True)
+
+
+def test_a_statement_the_database_refuses_answers_a_generic_400(db):
+    router = Router("t")
+
+    @router.route("/refused")
+    def refused(request):
+        db.execute("SELECT %s::text", ("a\x00b",))  # PostgreSQL text cannot hold NUL
+
+    r = _client(router).get("/refused")
+    assert r.status_code == 400 and r.json["trace_id"]
+    body = r.get_data(as_text=True)
+    assert "SQLSTATE" not in body and "0x00" not in body and "database" not in body
+
+
+def test_a_chunked_body_is_read_no_further_than_the_limit():
+    """No Content-Length: reading stops at the limit instead of after the whole body."""
+    body = CountingStream(30 * 1024 * 1024)
+    request = EnvironBuilder("/items/5", method="POST", headers={"X-Key": "right-key"})
+    environ = request.get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    # what gunicorn passes for a chunked request: the body stream, terminated by the server
+    environ.update({"wsgi.input": body, "wsgi.input_terminated": True,
+                    "HTTP_TRANSFER_ENCODING": "chunked"})  # fmt: skip
+    r = _router()(Request(environ))
+    assert r.status_code == 413
+    assert body.read_bytes <= 64 * 1024  # the limit is 100 bytes; one read buffer at most

@@ -3,6 +3,7 @@ batching and the provider failing (through the real OpenAI SDK against LocalOpen
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 
@@ -30,8 +31,9 @@ def embed(client, source_id, content, chatbot_id=1, kind="document", **extra):
 
 def stored(db, source_id, kind="document"):
     return db.rows(
-        "SELECT chatbot_id, chunk_index, content, content_hash, embedding, embedding_model,"
-        " metadata, source_url, embedded_at FROM chunk_embeddings"
+        "SELECT c.chatbot_id, chunk_index, content, content_hash, embedding, embedding_model,"
+        " s.metadata, s.source_url, embedded_at FROM chunk_embeddings c"
+        " JOIN knowledge_sources s USING (source_type, source_id)"
         " WHERE source_type = %s AND source_id = %s ORDER BY chunk_index",
         (kind, source_id),
     )
@@ -181,3 +183,29 @@ def _waiting_backends(db) -> int:
         "SELECT count(*) FROM pg_stat_activity"
         " WHERE datname = current_database() AND wait_event_type = 'Lock'"
     )
+
+
+def test_metadata_is_capped_stored_once_per_source_and_returned_once(
+    make_client, knowledge_env, db
+):
+    """A source's metadata is not copied into each chunk nor into each search hit, so
+    one request's writes and one search's answer stay bounded (issue 16, item 6)."""
+    client = make_client({**knowledge_env, "KNOWLEDGE_CHUNK_SIZE": "100",
+                          "KNOWLEDGE_CHUNK_OVERLAP": "0"})  # fmt: skip
+    metadata = {"notes": secrets.token_urlsafe(22_000)}  # 29 KB that do not compress
+    text = " ".join(f"Frase número {i} sobre envíos y devoluciones." for i in range(150))
+    stored_answer = embed(client, 8, text, chatbot_id=2, metadata=metadata)
+    assert stored_answer.status_code == 200 and stored_answer.json["embeddings_count"] >= 50
+    table_bytes = db.fetchval(
+        "SELECT pg_total_relation_size('chunk_embeddings') + pg_total_relation_size("
+        "'knowledge_sources')"
+    )
+    assert table_bytes < 1_200_000  # 0.7 MB; with a copy per chunk, 75 × 29 KB more
+    found = client.post("/api/chatbot/2/search", json={"query": "envíos", "k": 50}, headers=AUTH)
+    assert len(found.json["results"]) == 50
+    assert [s["metadata"] for s in found.json["sources"]] == [metadata]
+    assert len(found.data) < 30_000 + 50 * 1_000  # the metadata once, not 50 times
+
+    too_big = embed(client, 9, "hola", chatbot_id=2, metadata={"notes": "n" * 40_000})
+    assert too_big.status_code == 413 and "body.metadata" in too_big.json["error"]
+    assert db.fetchval("SELECT count(*) FROM chunk_embeddings WHERE source_id = 9") == 0

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from http_fuzz import ANY_SEGMENT, ANY_TEXT, JSON_VALUES, OBJECTS, ODD_SEGMENTS, mostly
+from http_fuzz import check as answered
 from odoo_engines.knowledge.api import describe
 
 from .conftest import AUTH
@@ -26,29 +27,6 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-# every code point, lone surrogates and NUL included
-ANY_TEXT = st.text(alphabet=st.characters(codec=None, categories=None), max_size=300)
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | ANY_TEXT,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(ANY_TEXT, children, max_size=4)
-    ),
-    max_leaves=12,
-)
-OBJECTS = st.dictionaries(ANY_TEXT, JSON_VALUES, max_size=5)
-ANY_SEGMENT = ANY_TEXT.map(lambda t: quote(t.encode("utf-8", "surrogatepass"), safe=""))
-ODD_SEGMENTS = st.sampled_from(["", "0", "-1", "1.5", "%00", "..", "%F0%9F%98%80", "2" * 25])
-
-
-def mostly(likely: st.SearchStrategy, other: st.SearchStrategy) -> st.SearchStrategy:
-    """`likely` most of the time, else `other`."""
-    return st.integers(0, 4).flatmap(lambda n: other if n == 0 else likely)
-
 
 SOURCE_BODIES = st.fixed_dictionaries(
     {
@@ -93,17 +71,8 @@ def any_values(schema: dict) -> st.SearchStrategy[str]:
 
 
 def check(response) -> None:
-    """Never a 5xx; every answer of the function is JSON, errors with their status."""
     event(f"{response.request.method} {response.status_code}")
-    assert response.status_code < 500, (response.status_code, response.get_data(as_text=True))
-    if response.mimetype != "application/json":
-        # functions-framework's own 404 page (/favicon.ico, /robots.txt, a path holding a
-        # line break): the request never reached the function
-        assert response.status_code == 404
-        return
-    answer = json.loads(response.get_data())
-    if response.status_code >= 400:
-        assert answer["error"] and answer["status"] == response.status_code
+    answered(response)
 
 
 @PROPERTY

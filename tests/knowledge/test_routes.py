@@ -83,7 +83,12 @@ def test_search_finds_the_chunk_that_answers_the_question(client):
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
     best = results[0]
     assert "Canarias" in best["content"] and best["source_type"] == "document"
-    assert best["metadata"] == {"filename": "envios.pdf"} and best["source_id"] == 1
+    assert best["source_id"] == 1
+    # metadata once per source, in the order the sources first appear among the results
+    sources = response.json["sources"]
+    assert sources[0] == {"source_type": "document", "source_id": 1,
+                          "metadata": {"filename": "envios.pdf"}}  # fmt: skip
+    assert len(sources) == len({(r["source_type"], r["source_id"]) for r in results})
 
     care = search(client, 3, query="¿Cómo limpio una mesa de madera?", k=1).json["results"]
     assert care[0]["source_type"] == "link" and care[0]["url"] == "https://t.example/cuidado"

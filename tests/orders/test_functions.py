@@ -2,9 +2,11 @@
 
 import base64
 import json
+import uuid
 from pathlib import Path
 
 import functions_framework
+import pg8000.dbapi
 import pytest
 from cloudevents.conversion import to_binary
 
@@ -107,3 +109,59 @@ def test_poll_api_refuses_a_paused_tenant(function_env, db, admin):
     client = _client("orders-api", "orders_api", "http")
     response = client.post(f"/tenants/{tenant.id}/poll", headers={"X-Webhook-Secret": SECRET})
     assert response.status_code == 409
+
+
+def _disconnect(admin, role: str) -> None:
+    """End the role's sessions, as an administrator's shutdown would (57P01)."""
+    admin.cursor().execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,)
+    )
+
+
+@pytest.fixture
+def api_role(pg_socket, database_url, monkeypatch, function_env):
+    """orders-api connecting as its own role; returns an admin connection to control it."""
+    role = f"api_{uuid.uuid4().hex[:8]}"
+    database = database_url.split("@/", 1)[1].split("?")[0]
+    admin = pg8000.dbapi.connect(user="postgres", unix_sock=pg_socket, database=database)
+    admin.autocommit = True
+    for statement in (
+        f"CREATE ROLE {role} LOGIN",
+        f"GRANT pg_read_all_data, pg_write_all_data TO {role}",
+        f"GRANT ALL ON SCHEMA public TO {role}",
+    ):
+        admin.cursor().execute(statement)
+    monkeypatch.setenv("DATABASE_URL", database_url.replace("postgres@", f"{role}@", 1))
+    yield role, admin
+    _disconnect(admin, role)
+    admin.cursor().execute(f"DROP OWNED BY {role}")
+    admin.cursor().execute(f"DROP ROLE {role}")
+    admin.close()
+
+
+def test_poll_api_checks_callers_before_the_database_and_keeps_one_connection(db, admin, api_role):
+    """A known tenant's callers are checked against cached hashes, with no database or
+    Secret Manager read; the lookups it does make share one connection per instance."""
+    role, pg = api_role
+    tenant = add_tenant(admin, "http://127.0.0.1:9/hook")
+    client = _client("orders-api", "orders_api", "http")
+    right, wrong = {"X-Webhook-Secret": SECRET}, {"X-Webhook-Secret": "whsec_wrong"}
+    assert client.post(f"/tenants/{tenant.id}/poll", headers=right).status_code == 202
+    assert client.post("/tenants/ffffffffffffffff/poll", headers=right).status_code == 401
+    pg.cursor().execute(f"ALTER ROLE {role} CONNECTION LIMIT 0")  # no new connection
+    assert client.post("/tenants/eeeeeeeeeeeeeeee/poll", headers=right).status_code == 401
+    _disconnect(pg, role)
+    # the database is now out of reach: known callers are still answered
+    assert client.post(f"/tenants/{tenant.id}/poll", headers=wrong).status_code == 401
+    assert client.post(f"/tenants/{tenant.id}/poll", headers=right).status_code == 202
+    assert client.post("/tenants/ffffffffffffffff/poll", headers=right).status_code == 401
+    while local_publisher().pop():  # leave the process-wide queue as found
+        pass
+
+
+@pytest.mark.parametrize("tenant_id", ["a%00b", "x" * 65, "a.b", "%C3%A9"])
+def test_poll_api_refuses_a_malformed_tenant_id_without_database_text(function_env, tenant_id):
+    client = _client("orders-api", "orders_api", "http")
+    response = client.post(f"/tenants/{tenant_id}/poll")
+    assert response.status_code == 401
+    assert response.json["error"] == "unknown tenant or wrong credentials"

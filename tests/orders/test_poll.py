@@ -13,7 +13,7 @@ from odoo_engines.orders.tenants import get_tenant
 from odoo_engines.pubsub import local_publisher
 from odoo_engines.sandbox.odoo import SandboxOdoo
 
-from .conftest import SECRET, add_tenant, at_once
+from .conftest import SECRET, add_tenant, at_once, queue_failed
 from .shop import EMPTY_SHOP, place_orders
 
 
@@ -40,7 +40,7 @@ def test_a_cycle_sends_every_confirmed_order_once_signed(
     assert sorted(int(d.json["order"]["platform_order_id"]) for d in deliveries) == ids
     for d in deliveries:
         assert d.verify(SECRET)["event"] == "order.confirmed"
-        assert d.headers["x-webhook-secret"] == SECRET
+        assert "x-webhook-secret" not in d.headers  # a new tenant's webhooks: signed only
         assert d.headers["x-odoo-connection-id"] == tenant.id
     (log,) = _log(db)
     assert (log["orders_found"], log["orders_sent"], log["orders_failed"]) == (12, 12, 0)
@@ -171,6 +171,25 @@ def test_two_cycles_at_once_send_each_order_once(
     assert len(ids) == 10 and len(set(ids)) == 10
 
 
+def test_a_pause_set_before_the_lock_is_taken_is_seen(
+    db, orders_settings, store, admin, shop, webhook_sink
+):
+    """The tenant is read under the poll's lock: a pause set between the message's
+    arrival and the lock is not missed (nor the cursor a cycle saved meanwhile)."""
+    place_orders(shop, 2)
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
+    take_lock = db.try_advisory_lock
+
+    def pause_then_lock(name):  # the pause lands in the window before the lock
+        admin.pause(tenant.id)
+        return take_lock(name)
+
+    db.try_advisory_lock = pause_then_lock
+    paused = poll_tenant(db, orders_settings, tenant.id, store)
+    assert paused.skipped == "the tenant is paused"
+    assert webhook_sink.deliveries == []
+
+
 def test_250_orders_in_one_write_date_second_with_pages_of_100(
     db, orders_settings, store, admin, shop, webhook_sink
 ):
@@ -229,14 +248,19 @@ def test_a_sent_order_cancelled_later_sends_order_cancelled(
 
 
 def test_an_order_cancelled_before_delivery_is_never_sent(
-    db, orders_settings, store, admin, shop, webhook_sink
+    orders_env, db, orders_settings, store, admin, shop, webhook_sink
 ):
+    """Not by the retry run, nor by an operator's `retries retry`, --force included."""
     (order_id,) = place_orders(shop, 1)
     tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
     webhook_sink.respond(503, times=1)
     poll_tenant(db, orders_settings, tenant.id, store)
     shop.write("sale.order", [order_id], {"state": "cancel"})
     poll_tenant(db, orders_settings, tenant.id, store)
+    item = db.fetchval("SELECT id FROM retry_queue")
+    for args in (["retries", "retry", str(item)], ["retries", "retry", str(item), "--force"]):
+        refused = CliRunner().invoke(cli, args, env=orders_env)
+        assert "cancelled in Odoo" in str(refused.exception), args
     run_retries(db, orders_settings, store)
     assert [d.status for d in webhook_sink.deliveries] == [503]
     assert db.fetchval("SELECT status FROM retry_queue") == "DISCARDED"
@@ -328,3 +352,86 @@ def test_a_warm_instance_reuses_the_tenants_client_between_cycles(
     admin.edit(tenant.id, {}, odoo_api_key="another-key")  # a new key: a new client
     third = poll_tenant(db, orders_settings, tenant.id, store, clients=clients)
     assert "rejected the login" in third.error
+
+
+def test_an_item_an_operator_discarded_is_sent_again_only_with_force(
+    orders_env, db, admin, webhook_sink
+):
+    tenant = add_tenant(admin, webhook_sink.url)
+    queue_failed(db, tenant, [21])
+    item = db.fetchval("SELECT id FROM retry_queue")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["retries", "discard", str(item)], env=orders_env).exit_code == 0
+    refused = runner.invoke(cli, ["retries", "retry", str(item)], env=orders_env)
+    assert "--force" in str(refused.exception)
+    assert webhook_sink.deliveries == []
+    forced = runner.invoke(cli, ["retries", "retry", str(item), "--force"], env=orders_env)
+    assert forced.exit_code == 0 and len(webhook_sink.deliveries) == 1
+
+
+def test_the_raw_secret_header_is_a_per_tenant_choice_off_for_new_tenants(
+    orders_env, db, orders_settings, store, admin, shop, webhook_sink
+):
+    """X-Webhook-Secret lets anyone who sees one delivery forge others: only a tenant set
+    to --legacy-secret-header (the seed's receivers) still gets it, signed as well."""
+    (order_id,) = place_orders(shop, 1)
+    new = add_tenant(admin, webhook_sink.url + "/new", odoo=shop)
+    result = CliRunner().invoke(cli, ["tenants", "edit", new.id, "--legacy-secret-header"],
+                                env=orders_env)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    poll_tenant(db, orders_settings, new.id, store)
+    CliRunner().invoke(cli, ["tenants", "edit", new.id, "--no-legacy-secret-header"],
+                       env=orders_env)  # fmt: skip
+    shop.write("sale.order", [order_id], {"state": "cancel"})
+    poll_tenant(db, orders_settings, new.id, store)
+    legacy, signed_only = webhook_sink.deliveries
+    assert legacy.headers["x-webhook-secret"] == SECRET and legacy.verify(SECRET)
+    assert "x-webhook-secret" not in signed_only.headers and signed_only.verify(SECRET)
+
+
+def test_tenants_that_exist_when_the_header_becomes_optional_keep_it(db, admin, webhook_sink):
+    """Migration 0302 turns the legacy header on for the tenants already there (migrated
+    from the seed, whose StockMaster reads it); a tenant added afterwards has it off."""
+    from odoo_engines.db.migrate import discover
+
+    (migration,) = [m for m in discover() if m.version == 302]
+    db.execute("ALTER TABLE connections DROP COLUMN legacy_secret_header")  # before 0302
+    db.execute(
+        "INSERT INTO connections (id, name, odoo_url, odoo_db, odoo_username,"
+        " odoo_api_key_ref, webhook_secret_ref, store_id, client_id)"
+        " VALUES ('seed0000000000aa', 'Seed', 'https://s.example', 's', 'u', 'r', 'r', 's', 'c')"
+    )
+    db.execute(migration.sql_template)
+    assert get_tenant(db, "seed0000000000aa").legacy_secret_header is True
+    assert add_tenant(admin, webhook_sink.url).legacy_secret_header is False
+
+
+def test_cancellations_recorded_before_0301_still_block_a_retry(db, admin, webhook_sink):
+    """Before 0301 a cancellation before delivery lived only in the discard reason."""
+    from odoo_engines.db.migrate import discover
+
+    (migration,) = [m for m in discover() if m.version == 301]
+    tenant = add_tenant(admin, webhook_sink.url)
+    queue_failed(db, tenant, [31])
+    db.execute("ALTER TABLE sent_orders DROP COLUMN cancelled_at")  # before 0301
+    db.execute(
+        "UPDATE retry_queue SET status = 'DISCARDED',"
+        " last_error = 'order cancelled in Odoo before it was delivered'"
+    )
+    db.execute(migration.sql_template)
+    with db.transaction():
+        assert outbox.claim(db, db.fetchval("SELECT id FROM retry_queue")).cancelled
+
+
+def test_in_production_a_tenants_odoo_url_is_checked_before_its_key_is_sent(
+    db, orders_settings, store, admin, shop, webhook_sink
+):
+    """A tenant saved with a public name that now points inward: the cycle stops before
+    logging in, and says why in its sync log."""
+    tenant = add_tenant(admin, webhook_sink.url, odoo=shop)  # the sandbox, on 127.0.0.1
+    db.execute("UPDATE connections SET odoo_url = replace(odoo_url, 'http:', 'https:')")
+    production = dataclasses.replace(orders_settings, environment="production")
+    result = poll_tenant(db, production, tenant.id, store)
+    assert "odoo_url" in result.error and "refused in production" in result.error
+    assert result.odoo_calls == 0
+    assert "refused in production" in _log(db)[0]["error_message"]

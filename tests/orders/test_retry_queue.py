@@ -37,7 +37,7 @@ def test_sink_fails_three_times_then_accepts_one_delivery_recorded(
 def test_every_attempt_carries_the_same_id_and_body_and_a_valid_signature(
     db, orders_settings, store, admin, webhook_sink
 ):
-    tenant = add_tenant(admin, webhook_sink.url + "/hooks/odoo")
+    tenant = add_tenant(admin, webhook_sink.url + "/hooks/odoo", legacy_secret_header=True)
     (event,) = queue_failed(db, tenant, [7])
     webhook_sink.respond(500, times=1)
     run_retries(db, orders_settings, store)

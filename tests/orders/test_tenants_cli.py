@@ -150,7 +150,7 @@ def test_production_refuses_a_private_webhook_url(orders_env, db):
     env = {**orders_env, "ENVIRONMENT": "production", "ODOO_PROD_URL": "https://o.example",
            "ODOO_PROD_DB": "o", "ODOO_PROD_USERNAME": "u", "ODOO_PROD_PASSWORD": "p"}  # fmt: skip
     args = [
-        "tenants", "add", "--name", "X", "--odoo-url", "https://x.odoo.com", "--odoo-db", "x",
+        "tenants", "add", "--name", "X", "--odoo-url", "https://8.8.8.8", "--odoo-db", "x",
         "--odoo-username", "u", "--odoo-api-key", "k", "--store-id", "s", "--client-id", "c",
         "--webhook-url", "https://192.168.1.20/hook",
     ]  # fmt: skip

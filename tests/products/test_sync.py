@@ -172,6 +172,33 @@ def test_a_run_out_of_time_continues_until_done(product_settings, db, odoo_db, p
     assert processed < total * 1.5  # resumed from the cursor, not started over
 
 
+def test_a_continuation_delivered_at_once_runs_instead_of_being_skipped(
+    product_settings, db, odoo_db
+):
+    """Pub/Sub may deliver the continuation while the publishing run is still finishing:
+    it is published after the lock is released, so that delivery is not skipped."""
+    from odoo_engines.db import connect
+    from odoo_engines.embeddings import get_embedder
+    from odoo_engines.odoo import connect_odoo
+    from odoo_engines.products.sync import SyncOptions, run_sync
+
+    odoo, embedder = connect_odoo(product_settings.odoo), get_embedder(product_settings)
+    other = connect(product_settings)  # the instance the continuation lands on
+    delivered = []
+
+    class DeliverAtOnce:
+        def publish(self, topic, data, **attributes):
+            options = SyncOptions(page_size=25, time_budget=0.001, resume=data["resume"])
+            if len(delivered) < 3:
+                delivered.append(run_sync(other, odoo, embedder, self, options))
+            return "m"
+
+    run_sync(db, odoo, embedder, DeliverAtOnce(), SyncOptions(page_size=25, time_budget=0.001))
+    other.close()
+    assert delivered and all(r.skipped is None for r in delivered)
+    assert all(r.products_processed + r.embeddings_generated > 0 for r in delivered)
+
+
 def test_an_embedding_outage_loses_nothing_and_the_next_run_catches_up(
     product_env, openai_env, local_openai, db, odoo_db, publisher
 ):

@@ -124,6 +124,33 @@ def test_malformed_messages_are_acknowledged(db, function_env, function, data):
     assert local_publisher().history == []
 
 
+@pytest.mark.parametrize(
+    ("function", "data"),
+    [
+        ("forecast", {"month": 202601}),
+        ("forecast", {"month": ["2026-01"]}),
+        ("forecast", {"run_id": "r", "shard": "0", "shards": 1}),
+        ("forecast", {"run_id": "r", "shard": True, "shards": 1}),
+        ("forecast", {"run_id": "r", "shard": 0}),
+        ("forecast", {"run_id": "r", "step": 3}),
+        ("forecast", {"step": "plan"}),
+        ("sales-sync", {"continuation": "yes"}),
+        ("product-sync", {"resume": 1}),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_acknowledged_before_any_work(
+    db, function_env, function, data
+):
+    """Checked at the edge: a permanent error (acknowledged), never an AttributeError
+    that Pub/Sub would retry ten times; no run is recorded, nothing published."""
+    function_env()
+    spec = get_function(function)
+    load_entry_point(spec)(pubsub_event(spec.topic, data))  # returns: acknowledged
+    assert db.fetchval("SELECT count(*) FROM runs") == 0
+    assert db.fetchval("SELECT count(*) FROM forecast_runs") == 0
+    assert local_publisher().history == []
+
+
 def test_a_shard_message_that_disagrees_with_its_run_is_refused(db, function_env):
     function_env()
     write_history(db, "A", [5.0] * 20, date(2024, 1, 1))

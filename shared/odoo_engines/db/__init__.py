@@ -5,12 +5,14 @@ from __future__ import annotations
 from ..config import Settings
 from .connection import open_connection
 from .database import Database, lock_key
+from .kept import KeptConnection
 from .migrate import migrate
 from .text import storable_text
 from .vector import register_vector, to_vector_text
 
 __all__ = [
     "Database",
+    "KeptConnection",
     "connect",
     "lock_key",
     "migrate",

@@ -17,11 +17,13 @@ import pg8000.dbapi
 from ..config import DatabaseSettings
 from ..errors import ConfigError, TransientError
 from ..logging import get_logger
+from .database import is_transient, sqlstate
 
 log = get_logger("db")
 _lock = threading.Lock()
 _connector = None
 _embedded: dict[Path, object] = {}
+_RETRIED_AT_CONNECT = ("28",)  # invalid authorization: see open_connection
 
 
 def open_connection(settings: DatabaseSettings) -> pg8000.dbapi.Connection:
@@ -49,14 +51,15 @@ def open_connection(settings: DatabaseSettings) -> pg8000.dbapi.Connection:
     except (pg8000.dbapi.InterfaceError, OSError) as exc:
         raise TransientError(f"cannot reach PostgreSQL ({settings.mode}): {exc}") from exc
     except pg8000.dbapi.DatabaseError as exc:
-        raise ConfigError(f"PostgreSQL refused the connection: {_pg_message(exc)}") from exc
+        code, message = sqlstate(exc)
+        detail = f"PostgreSQL refused the connection: {message} (SQLSTATE {code})"
+        # A refused password is retried too: during a rotation the function may start
+        # with the new secret before the database has it (or the other way round).
+        if is_transient(code) or code.startswith(_RETRIED_AT_CONNECT):
+            raise TransientError(detail) from exc
+        raise ConfigError(detail) from exc
     conn.autocommit = True
     return conn
-
-
-def _pg_message(exc: Exception) -> str:
-    arg = exc.args[0] if exc.args else exc
-    return arg.get("M", str(arg)) if isinstance(arg, dict) else str(arg)
 
 
 def _cloud_sql(settings: DatabaseSettings):

@@ -17,7 +17,7 @@ import numpy as np
 import pg8000.dbapi
 from pgvector import Vector
 
-from ..errors import PermanentError, TransientError
+from ..errors import QueryError, TransientError
 from .vector import register_vector, to_vector_text
 
 # SQLSTATE classes that retrying can fix: connection loss, serialization/deadlock,
@@ -132,14 +132,23 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
-def _classify(exc: pg8000.dbapi.DatabaseError) -> Exception:
+def sqlstate(exc: pg8000.dbapi.DatabaseError) -> tuple[str, str]:
+    """The server's SQLSTATE and message of a pg8000 error ("" when it carries none)."""
     info = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
-    code = info.get("C", "")
-    message = info.get("M", str(exc))
+    return info.get("C", ""), info.get("M", str(exc))
+
+
+def is_transient(code: str) -> bool:
+    """Whether retrying can fix an error of this SQLSTATE."""
+    return code.startswith(_TRANSIENT_SQLSTATES)
+
+
+def _classify(exc: pg8000.dbapi.DatabaseError) -> Exception:
+    code, message = sqlstate(exc)
     detail = f"{message} (SQLSTATE {code})" if code else message
-    if code.startswith(_TRANSIENT_SQLSTATES):
+    if is_transient(code):
         return TransientError(f"database: {detail}")
-    return PermanentError(f"database: {detail}")
+    return QueryError(f"database: {detail}")
 
 
 _COPY_CHUNK = 256 * 1024  # bytes per CopyData message: pg8000 flushes the socket per item

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..triggers import HttpError
+from ..triggers import HttpError, refuse_nul, whole_number_arg
 
 MAX_NAME = 200
 MAX_KEYWORDS = 20
@@ -62,7 +62,7 @@ def _text(body: Mapping[str, Any], field: str, max_length: int) -> str:
         raise _invalid(field, "is required")
     if not isinstance(value, str):
         raise _invalid(field, "must be a string")
-    value = value.strip()
+    value = refuse_nul(value, field).strip()
     if not value:
         raise _invalid(field, "must not be empty")
     if len(value) > max_length:
@@ -91,6 +91,8 @@ def _keywords(body: Mapping[str, Any]) -> tuple[str, ...]:
     value = body.get("keywords", [])
     if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
         raise _invalid("keywords", "must be a list of strings")
+    for keyword in value:
+        refuse_nul(keyword, "keywords")
     keywords = tuple(dict.fromkeys(k.strip() for k in value if k.strip()))
     if len(keywords) > MAX_KEYWORDS:
         raise _invalid("keywords", f"at most {MAX_KEYWORDS} keywords")
@@ -134,23 +136,9 @@ def parse_edit(body: Any, max_description: int) -> Edit:
 
 def page(args: Mapping[str, str], default_limit: int = 50) -> tuple[int, int]:
     """`?limit&offset` → (limit, offset); 400 when not whole numbers or out of range."""
-    values = {}
-    for name, default, low, high in (
-        ("limit", default_limit, 1, MAX_PAGE),
-        ("offset", 0, 0, MAX_STOCK),
-    ):
-        raw = args.get(name)
-        if raw is None or raw == "":
-            values[name] = default
-            continue
-        try:
-            number = int(raw)
-        except ValueError:
-            raise HttpError(400, f"{name} must be a whole number, got {raw[:20]!r}") from None
-        if not low <= number <= high:
-            raise HttpError(400, f"{name} must be between {low} and {high}")
-        values[name] = number
-    return values["limit"], values["offset"]
+    limit = whole_number_arg(args, "limit", 1, MAX_PAGE)
+    offset = whole_number_arg(args, "offset", 0, MAX_STOCK)
+    return default_limit if limit is None else limit, offset or 0
 
 
 def choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str | None):

@@ -8,6 +8,7 @@ Every route but `/health` and `/openapi.json` needs `X-Odoo-API-Key` equal to
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,8 @@ KEY_HEADER = "X-Odoo-API-Key"
 MAX_ID = 2**63 - 1  # ids are stored as PostgreSQL bigint
 ID = f"int(min=1, max={MAX_ID})"  # werkzeug converter: anything else is a 404
 MAX_QUERY_CHARS = 4000
+MAX_METADATA_BYTES = 32 * 1024  # a source's metadata as JSON: a page of a PDF's properties
+MAX_URL_CHARS = 2048
 
 _ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 _SOURCE_BODY = {
@@ -37,8 +40,8 @@ _SOURCE_BODY = {
     },
     "metadata": {
         "type": ["object", "null"],
-        "description": "Stored with every chunk and returned by search (at most 32 levels "
-        "deep, finite numbers)",
+        "description": f"Stored once per source and returned by search in `sources` (at "
+        f"most {MAX_METADATA_BYTES} bytes as JSON, 32 levels deep, finite numbers)",
     },
 }
 DOCUMENT_BODY = {
@@ -49,7 +52,10 @@ DOCUMENT_BODY = {
 LINK_BODY = {
     "type": "object",
     "required": ["chatbot_id", "content"],
-    "properties": {**_SOURCE_BODY, "url": {"type": ["string", "null"]}},
+    "properties": {
+        **_SOURCE_BODY,
+        "url": {"type": ["string", "null"], "maxLength": MAX_URL_CHARS},
+    },
 }
 _EMBED_COUNTS = {
     "status": {"type": "string", "enum": ["success"]},
@@ -108,6 +114,17 @@ SEARCH_ANSWER = {
                     "source_id": {"type": "integer"},
                     "chunk_index": {"type": "integer"},
                     "url": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "sources": {
+            "type": "array",
+            "description": "The metadata of the results' sources, once per source",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "source_type": {"type": "string", "enum": list(SOURCE_TYPES)},
+                    "source_id": {"type": "integer"},
                     "metadata": {"type": "object"},
                 },
             },
@@ -248,7 +265,7 @@ class KnowledgeApi:
             raise HttpError(422, "body.query must not be empty or only whitespace")
         embedder = self.service.embedder
         with self.service.database() as db:
-            rows = indexing.search(
+            rows, sources = indexing.search(
                 db, embedder, chatbot_id, query, body.get("k", 5), body.get("source_type")
             )
         return {
@@ -263,10 +280,10 @@ class KnowledgeApi:
                     "source_id": row["source_id"],
                     "chunk_index": row["chunk_index"],
                     "url": row["source_url"],
-                    "metadata": row["metadata"],
                 }
                 for row in rows
             ],
+            "sources": sources,
         }
 
     # -- shared steps -----------------------------------------------------------------
@@ -289,6 +306,10 @@ class KnowledgeApi:
             metadata = cleaning.json(body.get("metadata") or {})
         except CleaningError as exc:
             raise HttpError(422, f"body.metadata {exc}") from None
+        size = len(json.dumps(metadata, ensure_ascii=False).encode())
+        if size > MAX_METADATA_BYTES:
+            raise HttpError(413, f"body.metadata is {size} bytes as JSON; at most "
+                            f"{MAX_METADATA_BYTES} are stored per source")  # fmt: skip
         url = body.get("url") if key.source_type == "link" else None
         source = Source(
             chatbot_id=body["chatbot_id"],

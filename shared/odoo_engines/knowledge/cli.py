@@ -72,11 +72,15 @@ def _search(app: App, embedder, chatbot_id: int, question: str, k: int, source_t
 
     db = app.db()
     store.use_search_settings(db, app.settings.knowledge.ef_search)
-    return indexing.search(db, embedder, chatbot_id, question, k, source_type)
+    rows, sources = indexing.search(db, embedder, chatbot_id, question, k, source_type)
+    filenames = {(s["source_type"], s["source_id"]): s["metadata"].get("filename")
+                 for s in sources}  # fmt: skip
+    return [{**r, "name": filenames[r["source_type"], r["source_id"]] or r["source_url"]}
+            for r in rows]  # fmt: skip
 
 
 def _print_hit(rank: int, row: dict) -> None:
-    name = row["metadata"].get("filename") or row["source_url"] or ""
+    name = row["name"] or ""
     click.echo(
         f"{rank}. score {row['score']:.3f}  {row['source_type']} {row['source_id']} "
         f"chunk {row['chunk_index']}  {name}".rstrip()

@@ -100,7 +100,9 @@ def search(
     query: str,
     k: int,
     source_type: str | None = None,
-) -> list[dict[str, Any]]:
-    """The chatbot's `k` chunks nearest to `query`, best first, with score and source."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The chatbot's `k` chunks nearest to `query`, best first, with score and source URL;
+    and their sources' metadata, once per source."""
     vector = embedder.embed([query])[0]
-    return store.nearest_chunks(db, chatbot_id, vector, embedder.model, k, source_type)
+    rows = store.nearest_chunks(db, chatbot_id, vector, embedder.model, k, source_type)
+    return rows, store.sources_metadata(db, rows)

@@ -7,15 +7,14 @@ instance, and a broken database connection is dropped and reopened on the next r
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 
 from ..config import Settings, load_settings
-from ..db import Database, connect
+from ..db import Database, KeptConnection, connect
 from ..embeddings import Embedder, get_embedder
-from ..errors import ConfigError, TransientError
+from ..errors import ConfigError
 from ..triggers import HttpError
 from . import store
 
@@ -25,9 +24,8 @@ class KnowledgeService:
 
     def __init__(self, env: Mapping[str, str] | None = None):
         self._env = env
-        self._db: Database | None = None
-        # one pg8000 connection serves one request at a time
-        self._lock = threading.Lock()
+        # `with service.database() as db:` the instance's connection, held for the block
+        self.database = KeptConnection(self._connect)
 
     @cached_property
     def settings(self) -> Settings:
@@ -41,28 +39,15 @@ class KnowledgeService:
         with _misconfiguration_is_503():
             return get_embedder(self.settings)
 
-    @contextmanager
-    def database(self) -> Iterator[Database]:
-        """The instance's connection, held for the block; reopened after a failure."""
-        with self._lock:
-            if self._db is None:
-                with _misconfiguration_is_503():
-                    db = connect(self.settings)
-                store.use_search_settings(db, self.settings.knowledge.ef_search)
-                self._db = db
-            try:
-                yield self._db
-            except TransientError:
-                self._db.close()
-                self._db = None
-                raise
+    def _connect(self) -> Database:
+        with _misconfiguration_is_503():
+            db = connect(self.settings)
+        store.use_search_settings(db, self.settings.knowledge.ef_search)
+        return db
 
     def close(self) -> None:
         """Close the connection, if one is open."""
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        self.database.close()
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""The knowledge tables (migration 0400): chunk rows per source, chat sessions, search.
+"""The knowledge tables (migrations 0400, 0401): chunk rows per source, the source's URL
+and metadata (once per source), chat sessions, search.
 
 A source is one Odoo record (`chatbot.document` or `chatbot.link`): its chunk rows are
 only ever replaced together, in one transaction, under a lock on that source.
@@ -6,6 +7,7 @@ only ever replaced together, in one transaction, under a lock on that source.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +28,6 @@ CHUNK_COLUMNS = (
     "content_hash",
     "embedding",
     "embedding_model",
-    "source_url",
-    "metadata",
     "embedded_at",
 )
 
@@ -93,6 +93,20 @@ def replace_source(
             "DELETE FROM chunk_embeddings WHERE source_type = %s AND source_id = %s",
             (source.source_type, source.source_id),
         ).rowcount
+        db.execute(
+            "INSERT INTO knowledge_sources (source_type, source_id, chatbot_id, source_url,"
+            " metadata) VALUES (%s, %s, %s, %s, %s::jsonb)"
+            " ON CONFLICT (source_type, source_id) DO UPDATE SET"
+            " chatbot_id = EXCLUDED.chatbot_id, source_url = EXCLUDED.source_url,"
+            " metadata = EXCLUDED.metadata, updated_at = now()",
+            (
+                source.source_type,
+                source.source_id,
+                chatbot_id,
+                url,
+                json.dumps(metadata, ensure_ascii=False),
+            ),
+        )
         if rows:
             db.copy_rows(
                 "chunk_embeddings",
@@ -107,8 +121,6 @@ def replace_source(
                         row.content_hash,
                         row.embedding,
                         model,
-                        url,
-                        metadata,
                         row.embedded_at,
                     )
                     for row in rows
@@ -119,11 +131,18 @@ def replace_source(
 
 def delete_source(db: Database, chatbot_id: int, source: SourceKey) -> int:
     """Remove the chatbot's rows of one source; returns how many."""
-    return db.execute(
-        "DELETE FROM chunk_embeddings"
-        " WHERE chatbot_id = %s AND source_type = %s AND source_id = %s",
-        (chatbot_id, source.source_type, source.source_id),
-    ).rowcount
+    key = (chatbot_id, source.source_type, source.source_id)
+    with db.transaction():
+        db.execute(
+            "DELETE FROM knowledge_sources"
+            " WHERE chatbot_id = %s AND source_type = %s AND source_id = %s",
+            key,
+        )
+        return db.execute(
+            "DELETE FROM chunk_embeddings"
+            " WHERE chatbot_id = %s AND source_type = %s AND source_id = %s",
+            key,
+        ).rowcount
 
 
 def delete_chatbot(db: Database, chatbot_id: int) -> tuple[int, int]:
@@ -132,6 +151,7 @@ def delete_chatbot(db: Database, chatbot_id: int) -> tuple[int, int]:
         chunks = db.execute(
             "DELETE FROM chunk_embeddings WHERE chatbot_id = %s", (chatbot_id,)
         ).rowcount
+        db.execute("DELETE FROM knowledge_sources WHERE chatbot_id = %s", (chatbot_id,))
         sessions = db.execute(
             "DELETE FROM chat_sessions WHERE chatbot_id = %s", (chatbot_id,)
         ).rowcount
@@ -156,17 +176,36 @@ def nearest_chunks(
     k: int,
     source_type: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The chatbot's `k` chunks closest to `query` (cosine), best first, with their score."""
+    """The chatbot's `k` chunks closest to `query` (cosine), best first, with their score
+    and their source's URL (its metadata: `sources_metadata`)."""
     # relaxed_order may return rows slightly out of order: the outer query sorts them.
     # The statement is planned with its values, so a NULL source_type drops that test.
     return db.rows(
         "WITH nearest AS MATERIALIZED ("
-        " SELECT source_type, source_id, chunk_index, content, source_url, metadata,"
+        " SELECT source_type, source_id, chunk_index, content,"
         " embedding <=> %s AS distance FROM chunk_embeddings"
         " WHERE chatbot_id = %s AND embedding_model = %s"
         " AND (%s::text IS NULL OR source_type = %s)"
         " ORDER BY distance LIMIT %s)"
-        " SELECT source_type, source_id, chunk_index, content, source_url, metadata,"
-        " 1 - distance AS score FROM nearest ORDER BY distance",
+        " SELECT n.source_type, n.source_id, n.chunk_index, n.content, s.source_url,"
+        " 1 - n.distance AS score FROM nearest n LEFT JOIN knowledge_sources s"
+        " ON s.source_type = n.source_type AND s.source_id = n.source_id ORDER BY n.distance",
         (query, chatbot_id, model, source_type, source_type, k),
     )
+
+
+def sources_metadata(db: Database, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The metadata of the sources of `rows` (search hits), once per source, in hit order."""
+    keys = list(dict.fromkeys((r["source_type"], r["source_id"]) for r in rows))
+    if not keys:
+        return []
+    found = {
+        (t, i): metadata
+        for t, i, metadata in db.fetchall(
+            "SELECT source_type, source_id, metadata FROM knowledge_sources"
+            " WHERE (source_type, source_id) IN"
+            " (SELECT * FROM unnest(%s::text[], %s::bigint[]))",
+            ([t for t, _ in keys], [i for _, i in keys]),
+        )
+    }
+    return [{"source_type": t, "source_id": i, "metadata": found.get((t, i), {})} for t, i in keys]

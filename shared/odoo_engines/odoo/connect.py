@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from ..config import OdooSettings
+from ..errors import ConfigError
 from .client import OdooClient
 
 SANDBOX_DB = "sandbox"
@@ -48,6 +49,8 @@ def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
 
     With `login=False` nothing is sent yet (for a client that resumes a saved session).
     """
+    if settings.missing:
+        raise ConfigError(settings.missing)
     if settings.is_sandbox:
         account = sandbox_account()
         url, db, username, password = account.url, account.db, account.login, account.password

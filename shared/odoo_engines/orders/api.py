@@ -4,52 +4,113 @@ Odoo's "Send Webhook Notification" action can call it when an order is confirmed
 order arrives in seconds; the scheduled poll stays the guarantee. The caller proves it
 knows the tenant's webhook secret: the `X-Webhook-Secret` header, or (Odoo's action sends
 no headers) `?token=`, the tenant's poll token (`signing.poll_token`).
+
+The function is public (Odoo must reach it), so a caller is checked before any work: a
+malformed id is refused at once, and hashes of each tenant's credentials are kept for
+CACHE_SECONDS, so a request for a known tenant touches neither the database nor Secret
+Manager. The instance keeps one database connection for the lookups it does make.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Request
 
-from ..config import load_settings
-from ..db import connect
+from ..config import Settings, load_settings
+from ..db import KeptConnection, connect
 from ..errors import NotFoundError
 from ..pubsub import POLL_TENANT, get_publisher
 from ..triggers import HttpError, Router
 from .secret_store import get_secret_store
 from .signing import poll_token
-from .tenants import get_tenant
+from .tenants import get_tenant, is_tenant_id
 
-router = Router("orders-api")
-
-
-def _authorized(request: Request, tenant_id: str, secret: str) -> bool:
-    header = request.headers.get("X-Webhook-Secret", "")
-    token = request.args.get("token", "")
-    return hmac.compare_digest(header.encode(), secret.encode()) or hmac.compare_digest(
-        token.encode(), poll_token(secret, tenant_id).encode()
-    )
+CACHE_SECONDS = 60.0  # how long a rotated secret or a pause may take to reach the API
+CACHE_TENANTS = 1000
 
 
-@router.route("/tenants/<tenant_id>/poll", methods=("POST",))
-def request_poll(request: Request, tenant_id: str):
-    """Publish a poll-tenant message for the tenant (202), after checking its secret."""
-    settings = load_settings()
-    db = connect(settings)
-    try:
+def _digest(value: str) -> bytes:
+    return hashlib.sha256(value.encode()).digest()
+
+
+@dataclass(frozen=True)
+class _Caller:
+    """What a tenant's callers must show, as hashes; both None for an unknown tenant."""
+
+    secret: bytes | None
+    token: bytes | None
+    is_active: bool
+    until: float
+
+    def accepts(self, request: Request) -> bool:
+        header = _digest(request.headers.get("X-Webhook-Secret", ""))
+        token = _digest(request.args.get("token", ""))
+        return self.secret is not None and (
+            hmac.compare_digest(header, self.secret) | hmac.compare_digest(token, self.token)
+        )
+
+
+class PollApi:
+    """The function's state for one instance: settings, one connection, known callers."""
+
+    def __init__(self, env: Mapping[str, str] | None = None):
+        self._env = env
+        self.database = KeptConnection(lambda: connect(self.settings))
+        self._callers: OrderedDict[str, _Caller] = OrderedDict()
+        self._lock = threading.Lock()
+        self.router = Router("orders-api")
+        self.router.route("/tenants/<tenant_id>/poll", methods=("POST",))(self.request_poll)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self._env)
+
+    def request_poll(self, request: Request, tenant_id: str):
+        """Publish a poll-tenant message for the tenant (202), after checking its secret."""
+        caller = self._caller(tenant_id) if is_tenant_id(tenant_id) else None
+        # the same answer for a malformed id, an unknown tenant and a wrong secret
+        if caller is None or not caller.accepts(request):
+            raise HttpError(401, "unknown tenant or wrong credentials")
+        if not caller.is_active:
+            raise HttpError(409, "the tenant is paused")
+        publisher = get_publisher(self.settings.gcp_project, self.settings.environment)
+        message_id = publisher.publish(POLL_TENANT, {"reason": "api"}, connection_id=tenant_id)
+        return {"connection_id": tenant_id, "message_id": message_id}, 202
+
+    def _caller(self, tenant_id: str) -> _Caller:
+        now = time.monotonic()
+        with self._lock:
+            known = self._callers.get(tenant_id)
+        if known is not None and known.until > now:
+            return known
         try:
-            tenant = get_tenant(db, tenant_id)
-            secret = get_secret_store(settings).get(tenant.webhook_secret_ref)
+            with self.database() as db:
+                tenant = get_tenant(db, tenant_id)
+            secret = get_secret_store(self.settings).get(tenant.webhook_secret_ref)
+            caller = _Caller(
+                _digest(secret),
+                _digest(poll_token(secret, tenant_id)),
+                tenant.is_active,
+                now + CACHE_SECONDS,
+            )
         except NotFoundError:
-            tenant, secret = None, None
-    finally:
-        db.close()
-    # the same answer for an unknown tenant and a wrong secret: ids are not confirmed
-    if tenant is None or not _authorized(request, tenant_id, secret):
-        raise HttpError(401, "unknown tenant or wrong credentials")
-    if not tenant.is_active:
-        raise HttpError(409, "the tenant is paused")
-    publisher = get_publisher(settings.gcp_project, settings.environment)
-    message_id = publisher.publish(POLL_TENANT, {"reason": "api"}, connection_id=tenant_id)
-    return {"connection_id": tenant_id, "message_id": message_id}, 202
+            caller = _Caller(None, None, False, now + CACHE_SECONDS)
+        with self._lock:
+            self._callers[tenant_id] = caller
+            self._callers.move_to_end(tenant_id)
+            while len(self._callers) > CACHE_TENANTS:
+                self._callers.popitem(last=False)
+        return caller
+
+
+def create_handler(env: Mapping[str, str] | None = None) -> Router:
+    """The function's entry point: one PollApi per instance."""
+    return PollApi(env).router

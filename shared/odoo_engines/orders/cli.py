@@ -70,6 +70,13 @@ def _tenant_options(required: bool):
                 help="Polling interval in seconds (a whole number of minutes).",
             ),
             click.option("--webhook-secret", help="whsec_<base64>; generated when omitted."),
+            click.option(
+                "--legacy-secret-header/--no-legacy-secret-header",
+                default=False if required else None,
+                help="Also send the raw secret in X-Webhook-Secret, for a receiver that "
+                "cannot verify signatures yet (anyone who sees one delivery's headers can "
+                "then forge webhooks). Off for new tenants.",
+            ),
         ]
         for option in reversed(options):
             fn = option(fn)
@@ -103,7 +110,11 @@ def tenants_add(app: App, **options) -> None:
         f" (scheduler job {job_id(tenant.id)}), webhooks to {tenant.webhook_url}"
     )
     if generated:
-        click.echo(f"webhook secret (shown once; the receiving app verifies with it): {secret}")
+        click.echo(
+            f"webhook secret (shown once): {secret}\nthe receiving app verifies each webhook's"
+            " Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature)"
+            " with it"
+        )
         click.echo(
             f"poll token for POST /tenants/{tenant.id}/poll?token=: {poll_token(secret, tenant.id)}"
         )
@@ -147,6 +158,7 @@ def tenants_show(app: App, tenant_id: str) -> None:
         ("odoo api key", admin.store.describe(t.odoo_api_key_ref)),
         ("webhook", t.webhook_url),
         ("webhook secret", admin.store.describe(t.webhook_secret_ref)),
+        ("secret header", "sent (legacy)" if t.legacy_secret_header else "not sent; signed only"),
         ("store / client", f"{t.store_id} / {t.client_id}"),
         ("interval", f"{t.polling_interval_seconds} s"),
         (
@@ -307,10 +319,12 @@ def retries_show(app: App, item_id: int) -> None:
 
 @retries.command("retry")
 @click.argument("item_id", type=int)
+@click.option("--force", is_flag=True, help="Send a discarded item too.")
 @pass_app
-def retries_retry(app: App, item_id: int) -> None:
-    """Send an item now, with a fresh set of attempts."""
-    outcome = retry_now(app.db(), app.settings, get_secret_store(app.settings), item_id)
+def retries_retry(app: App, item_id: int, force: bool) -> None:
+    """Send an item now, with a fresh set of attempts (a discarded one only with --force)."""
+    store = get_secret_store(app.settings)
+    outcome = retry_now(app.db(), app.settings, store, item_id, force=force)
     if outcome.ok:
         click.echo(f"delivered (HTTP {outcome.status})")
     else:

@@ -32,6 +32,7 @@ class Delivery:
     secret: str
     webhook_id: str
     body: str
+    legacy_header: bool = False  # the raw secret in X-Webhook-Secret too (seed receivers)
 
 
 @dataclass(frozen=True)
@@ -50,28 +51,49 @@ class Outcome:
         return self.status == 410
 
 
-def check_webhook_url(url: str, production: bool) -> str:
-    """The URL if it may receive webhooks; PermanentError naming what is wrong.
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# IPv6 ranges that carry an IPv4 address (NAT64, 6to4, IPv4-compatible): the IPv4 one
+# is what is reached, and `is_global` does not look inside.
+_EMBEDS_IPV4 = tuple(
+    ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "::/96")
+)
 
-    In production only https to a public address is allowed: the secret header must not
-    travel in clear, and a tenant must not make us POST into our own network.
+
+def check_public_url(url: str, production: bool, what: str = "webhook URL") -> Address | None:
+    """Refuse a URL we must not send a secret to (PermanentError naming what is wrong).
+
+    In production only https to a public address is allowed: a secret must not travel in
+    clear, and a tenant must not make us reach into our own network. There it returns the
+    address that was checked, which the caller connects to: asking DNS again would let a
+    name rebind to a private address in between. Locally (None) any http(s) URL goes.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PermanentError(f"webhook URL must be http(s)://host/…, got {url!r}")
-    if production:
-        if parts.scheme != "https":
-            raise PermanentError("webhook URL must use https in production")
-        for address in _addresses(parts.hostname, parts.port or 443):
-            if not address.is_global or address.is_multicast:
-                raise PermanentError(
-                    f"webhook URL host {parts.hostname} resolves to {address}, a private, "
-                    "loopback or link-local address; refused in production"
-                )
-    return url
+        raise PermanentError(f"{what} must be http(s)://host/…, got {url!r}")
+    if not production:
+        return None
+    if parts.scheme != "https":
+        raise PermanentError(f"{what} must use https in production")
+    addresses = _addresses(parts.hostname, parts.port or 443, what)
+    for address in addresses:
+        if not _is_public(address):
+            raise PermanentError(
+                f"{what} host {parts.hostname} resolves to {address}, a private, loopback, "
+                "link-local or IPv4-embedding address; refused in production"
+            )
+    return addresses[0]
 
 
-def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _is_public(address: Address) -> bool:
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return _is_public(address.ipv4_mapped)
+        if any(address in network for network in _EMBEDS_IPV4):
+            return False
+    return address.is_global and not address.is_multicast
+
+
+def _addresses(host: str, port: int, what: str) -> list[Address]:
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
@@ -79,8 +101,18 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise PermanentError(f"webhook URL host {host} does not resolve: {exc}") from None
+        raise PermanentError(f"{what} host {host} does not resolve: {exc}") from None
     return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+
+def _pinned(url: str, address: Address) -> tuple[str, str, dict[str, str]]:
+    """`url` aimed at `address`, its Host header and TLS name: the name's certificate is
+    still verified, and the receiver still sees its own host name."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    original = parts.netloc.rsplit("@", 1)[-1]
+    return parts._replace(netloc=netloc).geturl(), original, {"sni_hostname": parts.hostname}
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -100,23 +132,27 @@ class WebhookSender:
             limits=httpx.Limits(max_connections=max_parallel),
             headers={"User-Agent": USER_AGENT},
         )
-        self._checked: dict[str, str | None] = {}
+        self._checked: dict[str, tuple[Address | None, str | None]] = {}
         self._lock = threading.Lock()
 
     def send(self, delivery: Delivery) -> Outcome:
         """POST one delivery, signed now; never raises for what the network or receiver does."""
-        refused = self._refusal(delivery.url)
+        address, refused = self._target(delivery.url)
         if refused:
             return Outcome(ok=False, error=refused)
         headers = {
             "Content-Type": "application/json",
-            "X-Webhook-Secret": delivery.secret,
             "X-Odoo-Connection-Id": delivery.connection_id,
             **signed_headers(delivery.secret, delivery.webhook_id, delivery.body),
         }
+        if delivery.legacy_header:
+            headers["X-Webhook-Secret"] = delivery.secret
+        url, extensions = delivery.url, {}
+        if address is not None:  # production: the address that was checked
+            url, headers["Host"], extensions = _pinned(delivery.url, address)
         try:
             response = self.client.post(
-                delivery.url, content=delivery.body.encode(), headers=headers
+                url, content=delivery.body.encode(), headers=headers, extensions=extensions
             )
         except httpx.TimeoutException:
             return Outcome(ok=False, error="timed out waiting for the webhook receiver")
@@ -161,15 +197,15 @@ class WebhookSender:
         with ThreadPoolExecutor(max_workers=min(self.max_parallel, len(deliveries))) as pool:
             return list(pool.map(one, deliveries))
 
-    def _refusal(self, url: str) -> str | None:
-        # checked once per URL and sender (one cycle): DNS may change between cycles
+    def _target(self, url: str) -> tuple[Address | None, str | None]:
+        """The checked address to send to, or why the URL is refused. Checked once per
+        URL and sender (one cycle): DNS may change between cycles, never within one."""
         with self._lock:
             if url not in self._checked:
                 try:
-                    check_webhook_url(url, self.production)
-                    self._checked[url] = None
+                    self._checked[url] = (check_public_url(url, self.production), None)
                 except PermanentError as exc:
-                    self._checked[url] = str(exc)
+                    self._checked[url] = (None, str(exc))
             return self._checked[url]
 
     def close(self) -> None:

@@ -6,8 +6,6 @@ the tenant's advisory lock is always released with the connection.
 
 from __future__ import annotations
 
-import re
-
 from ..config import load_settings
 from ..db import connect
 from ..errors import PermanentError
@@ -17,9 +15,9 @@ from ..triggers import PubSubMessage
 from .poll import OdooClients, poll_tenant
 from .retry import run_retries
 from .secret_store import get_secret_store
+from .tenants import is_tenant_id
 
 log = get_logger("orders.function")
-_TENANT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _clients = OdooClients()  # kept while this instance stays warm
 
 
@@ -30,7 +28,7 @@ def handle_poll_tenant(message: PubSubMessage) -> None:
     poll is the retry. A missing or unknown tenant is logged and acknowledged.
     """
     tenant_id = message.attributes.get("connection_id", "")
-    if not _TENANT_ID.match(tenant_id):
+    if not is_tenant_id(tenant_id):
         raise PermanentError("poll-tenant message needs a connection_id attribute (tenant id)")
     settings = load_settings()
     db = connect(settings)

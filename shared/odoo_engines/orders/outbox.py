@@ -48,6 +48,9 @@ class RetryItem:
     max_attempts: int
     webhook_url: str
     webhook_secret_ref: str
+    status: str = "PENDING"
+    cancelled: bool = False  # the order was cancelled in Odoo before this was delivered
+    legacy_secret_header: bool = False  # the tenant's, at the time of the claim
 
 
 def known(db: Database, connection_id: str, order_ids: list[int]) -> dict[tuple[int, str], Known]:
@@ -137,17 +140,21 @@ def enqueue(
     )
 
 
-def discard_undelivered(db: Database, connection_id: str, order_id: int, event: str, why: str):
-    """Discard a queued, undelivered event; True if one was discarded.
+def discard_cancelled(db: Database, connection_id: str, order_id: int, event: str, why: str):
+    """Discard a queued, undelivered event of an order cancelled in Odoo, and record the
+    cancellation so the event is never sent; True if one was discarded.
 
     A row a retry run holds is waited for, so a delivery in flight is never discarded.
     """
     return (
         db.fetchval(
-            "UPDATE retry_queue SET status = 'DISCARDED', last_error = %s, updated_at = now()"
-            " WHERE connection_id = %s AND odoo_order_id = %s AND event = %s"
-            " AND status IN ('PENDING', 'FAILED') RETURNING id",
-            (why, connection_id, order_id, event),
+            "WITH discarded AS (UPDATE retry_queue SET status = 'DISCARDED', last_error = %s,"
+            " updated_at = now() WHERE connection_id = %s AND odoo_order_id = %s"
+            " AND event = %s AND status IN ('PENDING', 'FAILED') RETURNING id)"
+            " UPDATE sent_orders SET cancelled_at = now() WHERE connection_id = %s"
+            " AND odoo_order_id = %s AND event = %s AND EXISTS (SELECT 1 FROM discarded)"
+            " RETURNING id",
+            (why, connection_id, order_id, event, connection_id, order_id, event),
         )
         is not None
     )
@@ -166,13 +173,16 @@ def is_sent(db: Database, connection_id: str, order_id: int, event: str) -> bool
 # -- the retry queue, for webhook-retry and operators -------------------------------------
 _ITEM = (
     "SELECT r.id, r.connection_id, r.odoo_order_id, r.external_id, r.event, r.webhook_id,"
-    " r.payload, r.attempts, r.max_attempts, c.webhook_url, c.webhook_secret_ref"
+    " r.payload, r.attempts, r.max_attempts, c.webhook_url, c.webhook_secret_ref, r.status,"
+    " s.cancelled_at IS NOT NULL, c.legacy_secret_header"
     " FROM retry_queue r JOIN connections c ON c.id = r.connection_id"
+    " LEFT JOIN sent_orders s ON s.connection_id = r.connection_id"
+    " AND s.odoo_order_id = r.odoo_order_id AND s.event = r.event"
 )
 
 
 def _item(row: tuple) -> RetryItem:
-    return RetryItem(row[0], Event(*row[1:7]), row[7], row[8], row[9], row[10])
+    return RetryItem(row[0], Event(*row[1:7]), *row[7:])
 
 
 def claim_due(db: Database, limit: int, due_by: datetime) -> list[RetryItem]:
@@ -182,8 +192,8 @@ def claim_due(db: Database, limit: int, due_by: datetime) -> list[RetryItem]:
     """
     rows = db.fetchall(
         _ITEM + " WHERE r.status = 'PENDING' AND r.next_retry_at <= %s AND c.is_active"
-        " AND c.deliveries_paused_at IS NULL ORDER BY r.next_retry_at, r.id LIMIT %s"
-        " FOR UPDATE OF r SKIP LOCKED",
+        " AND c.deliveries_paused_at IS NULL AND s.cancelled_at IS NULL"
+        " ORDER BY r.next_retry_at, r.id LIMIT %s FOR UPDATE OF r SKIP LOCKED",
         (due_by, limit),
     )
     return [_item(r) for r in rows]

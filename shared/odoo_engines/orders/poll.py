@@ -22,7 +22,7 @@ from ..jobs import TimeBudget
 from ..logging import get_logger
 from ..pubsub import POLL_TENANT, Publisher
 from . import outbox
-from .delivery import Delivery, WebhookSender
+from .delivery import Delivery, WebhookSender, check_public_url
 from .odoo_orders import OrderReader
 from .payload import CANCELLED, CONFIRMED, Source, encode, external_id, order_payload
 from .retry import retry_delay, sender_for, sending_time
@@ -55,9 +55,14 @@ def lock_name(tenant_id: str) -> str:
 
 
 def odoo_client(settings: Settings, tenant: Tenant, api_key: str):
-    """The tenant's Odoo client; the protocol (JSON-RPC or 19's JSON-2) is picked per server."""
+    """The tenant's Odoo client; the protocol (JSON-RPC or 19's JSON-2) is picked per server.
+
+    In production its URL is checked again (https, public address) before the key is sent:
+    the name may point elsewhere since the tenant was saved.
+    """
     from ..odoo import OdooClient
 
+    check_public_url(tenant.odoo_url, settings.is_production, "odoo_url")
     return OdooClient(
         tenant.odoo_url,
         tenant.odoo_db,
@@ -120,14 +125,15 @@ def poll_tenant(
     kept and, with a `publisher`, a continuation message is published. With `clients`
     the tenant's Odoo client is kept for the next cycle; without, it is closed.
     """
-    tenant = get_tenant(db, tenant_id)
-    if not tenant.is_active:
-        log.info("poll_skipped_paused", connection_id=tenant_id)
-        return CycleResult(tenant_id, skipped="the tenant is paused")
     with db.advisory_lock(lock_name(tenant_id)) as got:
         if not got:
             log.info("poll_skipped_busy", connection_id=tenant_id)
             return CycleResult(tenant_id, skipped="a cycle of this tenant is already running")
+        # read under the lock: the cursor the previous cycle saved, a pause set meanwhile
+        tenant = get_tenant(db, tenant_id)
+        if not tenant.is_active:
+            log.info("poll_skipped_paused", connection_id=tenant_id)
+            return CycleResult(tenant_id, skipped="the tenant is paused")
         result = _Cycle(db, settings, tenant, store, clients).run()
     if result.continued and publisher is not None:
         # published once the lock is released, so the continuation is not turned away
@@ -244,7 +250,7 @@ class _Cycle:
         if confirmed.sent:
             return True
         reason = "order cancelled in Odoo before it was delivered"
-        if outbox.discard_undelivered(self.db, self.tenant.id, order_id, CONFIRMED, reason):
+        if outbox.discard_cancelled(self.db, self.tenant.id, order_id, CONFIRMED, reason):
             return False
         # a retry run was delivering it while we looked: it may have arrived
         return outbox.is_sent(self.db, self.tenant.id, order_id, CONFIRMED)
@@ -261,6 +267,7 @@ class _Cycle:
                     self.creds.webhook_secret,
                     e.webhook_id,
                     e.body,
+                    self.tenant.legacy_secret_header,
                 )
                 for e in events
             ]

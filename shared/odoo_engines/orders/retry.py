@@ -83,12 +83,24 @@ def run_retries(db: Database, settings: Settings, store, budget: TimeBudget | No
     return result
 
 
-def retry_now(db: Database, settings: Settings, store, item_id: int) -> Outcome:
-    """An operator's retry: a fresh set of attempts, and one sent right now."""
+def retry_now(db: Database, settings: Settings, store, item_id: int,
+              force: bool = False) -> Outcome:  # fmt: skip
+    """An operator's retry: a fresh set of attempts, and one sent right now.
+
+    A discarded item only with `force`; an order cancelled in Odoo before its delivery
+    never (its confirmation would tell the picking app to ship a cancelled order).
+    """
     with sender_for(settings) as sender, db.transaction():
         item = outbox.claim(db, item_id)
         if item is None:
             raise PermanentError(f"no retry item {item_id} waiting (unknown or already delivered)")
+        if item.cancelled:
+            raise PermanentError(
+                f"retry item {item_id}: order {item.event.odoo_order_id} was cancelled in Odoo"
+                " before it was delivered; it is never sent"
+            )
+        if item.status == "DISCARDED" and not force:
+            raise PermanentError(f"retry item {item_id} was discarded; --force sends it anyway")
         outbox.requeue(db, item_id)
         item = dataclasses.replace(item, attempts=0)
         return _attempt(db, settings, store, sender, [item], {}, RetryResult())[0]
@@ -112,6 +124,7 @@ def _attempt(db, settings, store, sender, items, secrets, result) -> list[Outcom
                     secret,
                     item.event.webhook_id,
                     item.event.body,
+                    item.legacy_secret_header,
                 ),
             )
         )

@@ -45,7 +45,8 @@ def _webhook(settings: Settings, tenant: Tenant, secret: str) -> Check:
     body = encode(
         ping_payload(Source(tenant.id, tenant.store_id, tenant.client_id, tenant.odoo_db))
     )
-    ping = Delivery(tenant.id, tenant.webhook_url, secret, f"msg_ping_{uuid.uuid4().hex}", body)
+    ping = Delivery(tenant.id, tenant.webhook_url, secret, f"msg_ping_{uuid.uuid4().hex}", body,
+                    tenant.legacy_secret_header)  # fmt: skip
     started = time.monotonic()
     with sender_for(settings) as sender:
         outcome = sender.send(ping)

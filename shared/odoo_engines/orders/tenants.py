@@ -4,6 +4,7 @@ tenant's scheduler job and secrets in step with its row."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -12,12 +13,23 @@ from typing import Any
 from ..db import Database
 from ..errors import NotFoundError, PermanentError
 from ..logging import get_logger
-from .delivery import check_webhook_url
+from .delivery import check_public_url
 from .scheduler_jobs import TenantScheduler, cron_for
 from .secret_store import SecretStore
 from .signing import check_webhook_secret
 
 log = get_logger("orders.tenants")
+# Secret ids of tenants' credentials, one prefix per kind so IAM can grant one kind only
+# (terraform/secrets.tf: orders-api and webhook-retry read webhook secrets, never Odoo keys).
+WEBHOOK_SECRETS = "orders-webhook-"
+ODOO_KEYS = "orders-odoo-"
+_TENANT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_tenant_id(value: str) -> bool:
+    """Whether `value` can be a tenant id (checked before any query uses it)."""
+    return _TENANT_ID.fullmatch(value) is not None
+
 
 # What an operator sets (the seed's form), besides the two secrets.
 EDITABLE = (
@@ -29,7 +41,9 @@ EDITABLE = (
     "client_id",
     "webhook_url",
     "polling_interval_seconds",
+    "legacy_secret_header",
 )
+OPTIONAL = ("polling_interval_seconds", "legacy_secret_header")
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,8 @@ class Tenant:
     store_id: str = ""
     client_id: str = ""
     polling_interval_seconds: int = 60
+    # send the raw secret in X-Webhook-Secret too (migrated seed tenants; see 0302)
+    legacy_secret_header: bool = False
     is_active: bool = True
     deliveries_paused_at: datetime | None = None
     deliveries_paused_reason: str | None = None
@@ -102,14 +118,16 @@ def validate(values: dict[str, Any], production: bool) -> dict[str, Any]:
             if not value:
                 raise PermanentError(f"{key} must not be empty")
         clean[key] = value
+    # an Odoo key travels to odoo_url as a webhook secret to webhook_url: the same rule
     if "odoo_url" in clean:
-        if not clean["odoo_url"].startswith(("http://", "https://")):
-            raise PermanentError("odoo_url must start with http:// or https://")
+        check_public_url(clean["odoo_url"], production, "odoo_url")
         clean["odoo_url"] = clean["odoo_url"].rstrip("/")
     if "webhook_url" in clean:
-        check_webhook_url(clean["webhook_url"], production)
+        check_public_url(clean["webhook_url"], production)
     if "polling_interval_seconds" in clean:
         cron_for(int(clean["polling_interval_seconds"]))
+    if not isinstance(clean.get("legacy_secret_header", False), bool):
+        raise PermanentError("legacy_secret_header must be true or false")
     return clean
 
 
@@ -127,7 +145,7 @@ class TenantAdmin:
     def add(self, values: dict[str, Any], odoo_api_key: str, webhook_secret: str) -> Tenant:
         """Create the tenant, its secrets and its (running) scheduler job."""
         clean = validate(values, self.production)
-        missing = [k for k in EDITABLE if k not in clean and k != "polling_interval_seconds"]
+        missing = [k for k in EDITABLE if k not in clean and k not in OPTIONAL]
         if missing:
             raise PermanentError(f"missing: {', '.join(missing)}")
         check_webhook_secret(webhook_secret)
@@ -135,10 +153,8 @@ class TenantAdmin:
             raise PermanentError("the Odoo API key must not be empty")
         tenant_id = secrets.token_hex(8)
         refs = {
-            "odoo_api_key_ref": self.store.put(f"orders-{tenant_id}-odoo-api-key", odoo_api_key),
-            "webhook_secret_ref": self.store.put(
-                f"orders-{tenant_id}-webhook-secret", webhook_secret
-            ),
+            "odoo_api_key_ref": self.store.put(ODOO_KEYS + tenant_id, odoo_api_key),
+            "webhook_secret_ref": self.store.put(WEBHOOK_SECRETS + tenant_id, webhook_secret),
         }
         row = {"id": tenant_id, **clean, **refs}
         try:
@@ -173,14 +189,12 @@ class TenantAdmin:
         if webhook_secret is not None:
             check_webhook_secret(webhook_secret)
             clean["webhook_secret_ref"] = self.store.put(
-                f"orders-{tenant_id}-webhook-secret", webhook_secret
+                WEBHOOK_SECRETS + tenant_id, webhook_secret
             )
         if odoo_api_key is not None:
             if not odoo_api_key:
                 raise PermanentError("the Odoo API key must not be empty")
-            clean["odoo_api_key_ref"] = self.store.put(
-                f"orders-{tenant_id}-odoo-api-key", odoo_api_key
-            )
+            clean["odoo_api_key_ref"] = self.store.put(ODOO_KEYS + tenant_id, odoo_api_key)
         if not clean:
             return tenant
         with self.db.transaction():

@@ -5,7 +5,7 @@ saved cursor (archived included), each page one transaction with its cursor; rec
 deletions by comparing id sets once the pages are done; refresh on-hand quantities of
 products whose stock moved; embed rows whose text or model changed, as few provider
 calls as the batch limit allows; build the search index when the catalogue's size calls
-for it. Near the time budget it stops, keeps its cursor and
+for it. Near the time budget it stops, keeps its cursor and, once its lock is released,
 asks for a continuation. Every step is idempotent, so a redelivered message is harmless.
 """
 
@@ -84,7 +84,7 @@ def run_sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
             return result
         run_id = jobs.start_run(db, JOB)
         try:
-            _sync(db, odoo, embedder, publisher, options, result)
+            _sync(db, odoo, embedder, options, result)
             result.success = True
         except EngineError as exc:
             result.error = str(exc)
@@ -96,11 +96,14 @@ def run_sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
             result.db_statements = db.statements - statements_before
             jobs.finish_run(db, run_id, result.as_dict())
             log.info("product_sync_finished", **result.as_dict())
+    if result.continued:
+        # after the lock is released: a continuation delivered at once must not be skipped
+        publisher.publish(PRODUCT_SYNC, {"resume": True})
     return result
 
 
-def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
-          options: SyncOptions, result: SyncResult) -> None:  # fmt: skip
+def _sync(db: Database, odoo, embedder: Embedder, options: SyncOptions,
+          result: SyncResult) -> None:  # fmt: skip
     budget = jobs.TimeBudget(options.time_budget)
     store.check_dimensions(db, embedder.dimensions)
     store.prepare(db)
@@ -122,7 +125,7 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
         result.products_inserted += written.inserted
         result.products_updated += written.updated
         if budget.exhausted(_reserve(budget)):
-            _continue(publisher, result, "pages")
+            _continue(result, "pages")
             return
     if not odoo.version.at_least(17):
         _template_edits(db, odoo, fields, options, result)
@@ -142,7 +145,7 @@ def _sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
     done = _embed_pending(db, embedder, budget, result)
     result.embedding_seconds = round(budget.elapsed() - result.catalogue_seconds, 3)
     if not done:
-        _continue(publisher, result, "embeddings")
+        _continue(result, "embeddings")
         return
     vector_index.ensure_index(db)
     jobs.mark_success(db, JOB)
@@ -237,7 +240,6 @@ def _embed_pending(db: Database, embedder: Embedder, budget: jobs.TimeBudget,
         result.embeddings_generated += len(ids)
 
 
-def _continue(publisher: Publisher, result: SyncResult, phase: str) -> None:
-    publisher.publish(PRODUCT_SYNC, {"resume": True})
+def _continue(result: SyncResult, phase: str) -> None:
     result.continued = True
     log.info("product_sync_continues", phase=phase, processed=result.products_processed)

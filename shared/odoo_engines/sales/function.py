@@ -11,6 +11,7 @@ the shard that completes the run) computes the production plan.
 from __future__ import annotations
 
 from contextlib import ExitStack, closing
+from datetime import date
 from typing import Any
 
 from ..config import MODE_VARIABLES, Settings, settings_for_message
@@ -38,7 +39,7 @@ def handle_sales_sync(message: PubSubMessage) -> dict[str, Any]:
         publisher.publish(FORECAST, {"reason": "forecast_only"})
         log.info("forecast_only_requested")
         return {"success": True, "mode": "forecast_only", "forecast_requested": True}
-    continuation = bool(message.data.get("continuation"))
+    continuation = bool(message.field("continuation", bool))
     with ExitStack() as cleanup:
         db = cleanup.enter_context(connect(settings))
         result = run_sales_sync(
@@ -77,48 +78,44 @@ def check_connections(settings: Settings) -> dict[str, Any]:
 
 def handle_forecast(message: PubSubMessage) -> dict[str, Any]:
     """Plan a forecast run, forecast one shard, or compute the production plan."""
-    data = message.data
-    settings = settings_for_message(data)
+    settings = settings_for_message(message.data)
+    step = message.field("step", str)
+    if step not in (None, "plan"):
+        raise PermanentError(f"message field 'step' must be 'plan', got {step!r:.80}")
+    target = _month(message.field("month", str))
+    run_id = message.field("run_id", str, required=step == "plan")
+    is_shard = run_id is not None and step is None
+    shard = message.field("shard", int, required=is_shard)
+    shards = message.field("shards", int, required=is_shard)
     publisher = get_publisher(settings.gcp_project, settings.environment)
     with connect(settings) as db:
-        if "run_id" not in data:
-            return _plan(db, settings, publisher, data, message.message_id)
-        run = load_run(db, _text(data, "run_id"))
-        if data.get("step") == "plan":
+        if run_id is None:
+            return _plan(db, settings, publisher, target, message.message_id)
+        run = load_run(db, run_id)
+        if step == "plan":
             with closing(connect_odoo(settings.odoo)) as client:
                 rows = production_plan(db, client, settings, run)
             return {"success": True, "run_id": run.run_id, "plan_rows": len(rows)}
-        shard, shards = _whole(data, "shard"), _whole(data, "shards")
-        if shards != run.shards:
-            raise PermanentError(f"run {run.run_id} has {run.shards} shards, message says {shards}")
+        if shards != run.shards or not 0 <= shard < shards:
+            raise PermanentError(f"run {run.run_id} has {run.shards} shards, message says "
+                                 f"shard {shard} of {shards}")  # fmt: skip
         outcome = forecast_shard(db, settings, run, shard)
         if outcome.run_complete:
             publisher.publish(FORECAST, {"run_id": run.run_id, "step": "plan"})
         return {"success": True, "run_id": run.run_id, "shard": shard, "skus": outcome.skus}
 
 
-def _plan(db: Database, settings: Settings, publisher, data: dict, message_id: str) -> dict:
-    month = data.get("month")
+def _month(month: str | None) -> date | None:
     try:
-        target = parse_month(month) if month else None
+        return parse_month(month) if month else None
     except ValueError as exc:
         raise PermanentError(str(exc)) from None
+
+
+def _plan(db: Database, settings: Settings, publisher, target: date | None,
+          message_id: str) -> dict:  # fmt: skip
     # The message id names the run, so a redelivered request re-publishes the same shards.
     run = start_forecast(db, settings, target, run_id=f"msg-{message_id}" if message_id else None)
     for shard_message in run.shard_messages():
         publisher.publish(FORECAST, shard_message)
     return {"success": True, "run_id": run.run_id, "shards": run.shards, "skus": run.skus}
-
-
-def _text(data: dict, key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
-        raise PermanentError(f"{key} must be a non-empty string, got {value!r}")
-    return value
-
-
-def _whole(data: dict, key: str) -> int:
-    value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise PermanentError(f"{key} must be a whole number, got {value!r}")
-    return value

@@ -5,7 +5,9 @@ from .http import (
     Router,
     json_body,
     json_response,
+    refuse_nul,
     require_api_key,
+    whole_number_arg,
 )
 from .pubsub import PubSubMessage, decode_cloud_event, pubsub_handler
 
@@ -17,5 +19,7 @@ __all__ = [
     "json_body",
     "json_response",
     "pubsub_handler",
+    "refuse_nul",
     "require_api_key",
+    "whole_number_arg",
 ]

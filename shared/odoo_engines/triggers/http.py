@@ -3,7 +3,9 @@
 `Router` maps method and path to a view `view(request, **path_args)` that returns a
 dict/list (200), a `(body, status)` pair or a Flask response. Errors become JSON:
 `HttpError` keeps its status, `PermanentError` is 400, `NotFoundError` 404,
-`TransientError` 503, anything unexpected 500 with a trace id and no details.
+`TransientError` 503 with `Retry-After`, `ConfigError` 503 without its details, a
+statement the database refused (`QueryError`) 400 with the trace id and no database
+text, anything unexpected 500 with a trace id and no details. Details go to the logs.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from flask import Request, Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from ..errors import NotFoundError, PermanentError, TransientError
+from ..errors import ConfigError, NotFoundError, PermanentError, QueryError, TransientError
 from ..logging import get_logger, set_trace
 
 log = get_logger("http")
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+RETRY_AFTER_SECONDS = 5  # what a 503 asks callers to wait before trying again
+MAX_NUMBER_DIGITS = 18  # a query parameter's number: fits in 64 bits, bounded work
 
 
 class HttpError(PermanentError):
@@ -47,16 +51,46 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def _error(status: int, message: str, trace_id: str, **extra: Any) -> Response:
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
     return json_response(
-        {"error": message, "status": status, "trace_id": trace_id, **extra}, status
+        {"error": message, "status": status, "trace_id": trace_id, **extra}, status, headers
     )
 
 
+def whole_number_arg(args: Any, name: str, low: int, high: int) -> int | None:
+    """Query parameter `name` as an int in [low, high]; None when absent or empty.
+
+    ASCII digits only, at most MAX_NUMBER_DIGITS: `str.isdigit` and `int` accept "²",
+    Arabic-Indic digits, "1_000" and 5,000-digit strings. 400 otherwise.
+    """
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_NUMBER_DIGITS) or not (
+        low <= int(raw) <= high
+    ):
+        raise HttpError(400, f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def refuse_nul(value: str, name: str) -> str:
+    """422 when text holds NUL, which PostgreSQL cannot store: checked before any work."""
+    if "\x00" in value:
+        raise HttpError(422, f"{name} must not contain NUL characters", field=name)
+    return value
+
+
 def json_body(request: Request, max_bytes: int = DEFAULT_MAX_BODY, required: bool = True) -> Any:
-    """Parse the request's JSON body: 413 when too large, 400 when not JSON."""
+    """Parse the request's JSON body: 413 when too large, 400 when not JSON.
+
+    Reading stops at `max_bytes`, a chunked body (no Content-Length) included.
+    """
     length = request.content_length
     if length is not None and length > max_bytes:
         raise HttpError(413, f"request body is larger than {max_bytes} bytes")
+    # One byte past the limit tells a body of exactly max_bytes from a larger one. The
+    # stream stops there, so the functions-framework's read of the rest stops there too.
+    request.max_content_length = max_bytes + 1
     raw = request.get_data(cache=True)
     if len(raw) > max_bytes:
         raise HttpError(413, f"request body is larger than {max_bytes} bytes")
@@ -122,6 +156,14 @@ class Router:
             return _error(exc.status, exc.message, trace_id, **exc.extra)
         except NotFoundError as exc:
             return _error(404, str(exc), trace_id)
+        except ConfigError as exc:  # the operator's to fix; the caller may retry after
+            log.error("service misconfigured", path=request.path, error=str(exc))
+            return _error(503, "the service is misconfigured; the trace id identifies it in "
+                          "the logs", trace_id)  # fmt: skip
+        except QueryError as exc:
+            log.error("database refused a statement", path=request.path, error=str(exc))
+            return _error(400, "the request could not be stored; the trace id identifies "
+                          "it in the logs", trace_id)  # fmt: skip
         except TransientError as exc:
             log.warning("request failed transiently", path=request.path, error=str(exc))
             return _error(503, f"temporarily unavailable: {exc}", trace_id)

@@ -37,6 +37,25 @@ class PubSubMessage:
     message_id: str = ""
     topic: str = ""
 
+    def field(self, key: str, kind: type, *, required: bool = False) -> Any:
+        """`data[key]` checked to be a `kind` (bool, int or str); None when absent.
+
+        A wrong type (a number for a month, "yes" for a flag), an empty string, or a
+        missing required field is a PermanentError: retrying cannot fix the message.
+        """
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise PermanentError(f"message field {key!r} is required")
+            return None
+        # bool is an int in Python; a flag is never a count
+        wrong_type = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+        if wrong_type or value == "":
+            raise PermanentError(
+                f"message field {key!r} must be a non-empty {kind.__name__}, got {value!r:.80}"
+            )
+        return value
+
 
 def decode_cloud_event(event) -> PubSubMessage:
     """Decode a `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent.

@@ -20,7 +20,7 @@ from flask import Request, Response
 
 from ...embeddings import get_embedder
 from ...products.search import MAX_LIMIT, search_products
-from ...triggers import HttpError, Router
+from ...triggers import HttpError, Router, refuse_nul, whole_number_arg
 from .. import plan
 
 if TYPE_CHECKING:
@@ -54,15 +54,6 @@ def _file(name: str) -> Response:
     return Response(path.read_bytes(), content_type=TYPES[path.suffix], headers=HEADERS)
 
 
-def _int_arg(request: Request, name: str, low: int, high: int) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise HttpError(400, f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
-
-
 def mount_panel(app: EnrichApp, router: Router) -> None:
     """Add the panel's routes to the `enrich` function's `router`."""
     # one embedder per instance: an OpenAI client keeps its connections between searches
@@ -76,8 +67,8 @@ def mount_panel(app: EnrichApp, router: Router) -> None:
 
     def panel_plan(request: Request):
         app._protect(request)
-        year = _int_arg(request, "year", 2000, 2100)
-        month = _int_arg(request, "month", 1, 12)
+        year = whole_number_arg(request.args, "year", 2000, 2100)
+        month = whole_number_arg(request.args, "month", 1, 12)
         if (year is None) != (month is None):
             raise HttpError(400, "give both year and month, or neither for the latest plan")
         with app.database() as db:
@@ -85,7 +76,7 @@ def mount_panel(app: EnrichApp, router: Router) -> None:
 
     def panel_forecast(request: Request):
         app._protect(request)
-        sku = (request.args.get("sku") or "").strip()
+        sku = refuse_nul(request.args.get("sku") or "", "sku").strip()
         if not sku:
             raise HttpError(400, "sku is required")
         with app.database() as db:
@@ -93,10 +84,10 @@ def mount_panel(app: EnrichApp, router: Router) -> None:
 
     def panel_search(request: Request):
         app._protect(request)
-        query = (request.args.get("q") or "").strip()
+        query = refuse_nul(request.args.get("q") or "", "q").strip()
         if not query:
             raise HttpError(400, "q (what to search for) is required")
-        limit = _int_arg(request, "limit", 1, MAX_LIMIT) or SEARCH_LIMIT
+        limit = whole_number_arg(request.args, "limit", 1, MAX_LIMIT) or SEARCH_LIMIT
         with app.database() as db:
             hits = [h.as_dict() for h in search_products(db, embedder(), query, limit)]
             enriched = dict(
