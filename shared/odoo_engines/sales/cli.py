@@ -16,11 +16,13 @@ from .runner import forecast_everything, forecast_report, run_sales_sync
 
 @click.command("sales")
 @click.option("--full", is_flag=True, help="Re-read every order (as FORCE_FULL_SYNC).")
-@click.option("--check", is_flag=True, help="Only test the Odoo and database connections.")
+@click.option(
+    "--check", is_flag=True, help="Only test the Odoo and database connections (as TEST_CONNECTIONS_ONLY)."
+)
 @pass_app
 def sync_sales_command(app: App, full: bool, check: bool) -> None:
     """Sync confirmed sale order lines from Odoo into sales_items."""
-    if check:
+    if check or app.settings.test_connections_only:
         result = check_connections(app.settings)
         odoo = result["odoo"]
         click.echo(
