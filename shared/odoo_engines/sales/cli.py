@@ -17,7 +17,7 @@ from .runner import forecast_everything, forecast_report, run_sales_sync
 @click.command("sales")
 @click.option("--full", is_flag=True, help="Re-read every order (as FORCE_FULL_SYNC).")
 @click.option(
-    "--check", is_flag=True, help="Only test the Odoo and database connections (as TEST_CONNECTIONS_ONLY)."
+    "--check", is_flag=True, help="Only test Odoo and the database (as TEST_CONNECTIONS_ONLY)."
 )
 @pass_app
 def sync_sales_command(app: App, full: bool, check: bool) -> None:
