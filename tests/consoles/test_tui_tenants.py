@@ -111,6 +111,31 @@ def test_edit_changes_fields_and_keeps_secrets_left_empty(backend, db):
     drive(app, scenario)
 
 
+def test_the_stored_secret_is_revealed_or_copied_only_on_demand(backend, db):
+    tenant = add_tenant(backend, "https://hooks.example.com/odoo")
+    secret = backend.store.get(tenant.webhook_secret_ref)
+    app = OperatorConsole(backend, refresh_seconds=60)
+
+    async def scenario(pilot):
+        await pilot.press("e")
+        await settle(pilot)
+        field = app.screen.query_one("#webhook_secret", Input)
+        assert field.value == "" and secret not in screen_text(app)
+        await pilot.press("ctrl+y")
+        assert app.clipboard == secret and secret not in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert not field.password and secret in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert field.password and secret not in screen_text(app)
+        await pilot.press("ctrl+s")  # shown, not changed: the stored secret stays
+        await settle(pilot)
+        assert get_tenant(db, tenant.id).webhook_secret_ref == tenant.webhook_secret_ref
+
+    drive(app, scenario)
+
+
 def test_space_pauses_and_resumes_the_tenant_and_its_job(backend, db):
     tenant = add_tenant(backend, "https://hooks.example.com/odoo")
     jobs = LocalSchedulerJobs(db)

@@ -123,7 +123,8 @@ def test_delete_removes_row_and_job_after_confirmation(orders_env, db):
     ("extra", "message"),
     [
         (["--interval", "90"], "cannot be scheduled"),
-        (["--webhook-secret", "not-a-whsec"], "whsec_"),
+        (["--webhook-secret", "short-secret"], "16 bytes"),
+        (["--webhook-secret", "whsec_not base64!"], "base64"),
         (["--webhook-url", "ftp://x"], "webhook URL"),
     ],
 )

@@ -69,7 +69,11 @@ def _tenant_options(required: bool):
                 show_default=required,
                 help="Polling interval in seconds (a whole number of minutes).",
             ),
-            click.option("--webhook-secret", help="whsec_<base64>; generated when omitted."),
+            click.option(
+                "--webhook-secret",
+                help="whsec_<base64>, or the seed's UUID or any string of 16+ bytes "
+                "(signed with its bytes); generated when omitted.",
+            ),
         ]
         for option in reversed(options):
             fn = option(fn)

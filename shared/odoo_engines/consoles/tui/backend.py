@@ -122,6 +122,10 @@ class OrdersBackend:
         """Where a secret is kept (never its value)."""
         return self.store.describe(ref)
 
+    def webhook_secret(self, tenant: Tenant) -> str:
+        """The tenant's webhook secret, for an operator who asked to see or copy it."""
+        return self.store.get(tenant.webhook_secret_ref)
+
     def sync_log(self, tenant_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         with self._session() as db:
             return dashboard.sync_log(db, tenant_id, limit)
