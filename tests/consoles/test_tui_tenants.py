@@ -38,6 +38,7 @@ def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db, co
         secret_field = form.query_one("#webhook_secret", Input)
         assert secret_field.password and secret_field.value.startswith("whsec_")
         assert form.query_one("#odoo_api_key", Input).password
+        assert form.query_one("#since", Input).value == "now"  # not every past order
         for field, value in (("name", "Le Juste Odoo"), ("odoo_url", "https://lejuste.odoo.com/"),
                              ("odoo_db", "lejuste"), ("odoo_username", "api@lejuste.cl"),
                              ("store_id", "store_1"), ("client_id", "client_1"),
@@ -62,6 +63,8 @@ def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db, co
         job = LocalSchedulerJobs(db).get(tenant.id)
         assert job.schedule == "*/5 * * * *" and not job.paused
         assert _rows(app)[0][1:3] == ["Le Juste Odoo", "active"]
+        assert tenant.orders_since is not None
+        assert _rows(app)[0][-1] == f"{tenant.orders_since:%Y-%m-%d %H:%M} UTC"
         assert API_KEY not in screen_text(app) and secret not in screen_text(app)
 
     drive(app, scenario)

@@ -20,7 +20,14 @@ from .scheduler_jobs import get_scheduler, job_id
 from .secret_store import get_secret_store
 from .signing import new_webhook_secret, poll_token
 from .tenant_check import check_tenant
-from .tenants import Tenant, TenantAdmin, get_tenant, list_tenants
+from .tenants import (
+    Tenant,
+    TenantAdmin,
+    describe_since,
+    get_tenant,
+    list_tenants,
+    parse_since,
+)
 
 STATUSES = ("PENDING", "SUCCESS", "FAILED", "DISCARDED")
 
@@ -91,20 +98,32 @@ def _values(options: dict) -> dict:
 @tenants.command("add")
 @_tenant_options(required=True)
 @click.option("--odoo-api-key", prompt="Odoo API key", hide_input=True, help="Prompted if omitted.")
+@click.option(
+    "--since",
+    default="now",
+    show_default=True,
+    help="Send orders confirmed from: now, a UTC date YYYY-MM-DD, or all (every past "
+    "confirmed order, as the seed's first poll did).",
+)
 @pass_app
-def tenants_add(app: App, **options) -> None:
+def tenants_add(app: App, since: str, **options) -> None:
     """Add a tenant and start its scheduler job; prints the new id on the last line."""
+    try:
+        start = parse_since(since)
+    except PermanentError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
     values = _values(options)
     values.setdefault("webhook_url", app.settings.orders.default_webhook_url)
     generated = options["webhook_secret"] is None
     secret = new_webhook_secret() if generated else options["webhook_secret"]
     try:
-        tenant = _admin(app).add(values, options["odoo_api_key"], secret)
+        tenant = _admin(app).add(values, options["odoo_api_key"], secret, start)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--webhook-secret") from None
     click.echo(
         f"added tenant {tenant.name!r}: polling every {tenant.polling_interval_seconds} s"
-        f" (scheduler job {job_id(tenant.id)}), webhooks to {tenant.webhook_url}"
+        f" (scheduler job {job_id(tenant.id)}), webhooks to {tenant.webhook_url};"
+        f" sends {describe_since(tenant)}"
     )
     if generated:
         click.echo(f"webhook secret (shown once; the receiving app verifies with it): {secret}")
@@ -153,6 +172,7 @@ def tenants_show(app: App, tenant_id: str) -> None:
         ("webhook secret", admin.store.describe(t.webhook_secret_ref)),
         ("store / client", f"{t.store_id} / {t.client_id}"),
         ("interval", f"{t.polling_interval_seconds} s"),
+        ("sends", describe_since(t)),
         (
             "scheduler job",
             f"{job.name} ({job.schedule}, {'paused' if job.paused else 'enabled'})"

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ...checks import Check
@@ -149,9 +150,15 @@ class OrdersBackend:
     def default_webhook_url(self) -> str:
         return self.settings.orders.default_webhook_url
 
-    def add_tenant(self, values: dict[str, Any], odoo_api_key: str, webhook_secret: str) -> Tenant:
+    def add_tenant(
+        self,
+        values: dict[str, Any],
+        odoo_api_key: str,
+        webhook_secret: str,
+        since: datetime | None = None,
+    ) -> Tenant:
         with self._session() as db:
-            return self._admin(db).add(values, odoo_api_key, webhook_secret)
+            return self._admin(db).add(values, odoo_api_key, webhook_secret, since)
 
     def edit_tenant(
         self,

@@ -17,7 +17,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from ...orders.tenants import Tenant
+from ...errors import PermanentError
+from ...orders.tenants import Tenant, describe_since, parse_since
 
 # (field, label, hint) in the seed's order; secrets are handled apart.
 FIELDS = (
@@ -86,6 +87,15 @@ class TenantForm(Screen[Tenant | None]):
                     classes="hint",
                     markup=False,
                 )
+            if t is None:
+                yield Label("Send orders confirmed from")
+                yield Input(
+                    value="now",
+                    id="since",
+                    placeholder="now, YYYY-MM-DD (UTC) or all (every past order, as the seed)",
+                )
+            else:
+                yield Static(f"Sends {describe_since(t)}", classes="hint", markup=False)
             yield Label("Polling interval (seconds)")
             yield Input(
                 value=str(t.polling_interval_seconds if t else 60),
@@ -157,7 +167,12 @@ class TenantForm(Screen[Tenant | None]):
         error.update("Saving…")
         backend = self.app.backend
         if self.tenant is None:
-            call = (backend.add_tenant, values, api_key, secret)
+            try:
+                since = parse_since(self._value("since"))
+            except PermanentError as exc:
+                error.update(str(exc))
+                return
+            call = (backend.add_tenant, values, api_key, secret, since)
         else:
             call = (backend.edit_tenant, self.tenant.id, values, api_key or None, secret or None)
         self.app.call(*call, done=self.dismiss, failed=error.update)
