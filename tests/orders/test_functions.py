@@ -107,3 +107,9 @@ def test_poll_api_refuses_a_paused_tenant(function_env, db, admin):
     client = _client("orders-api", "orders_api", "http")
     response = client.post(f"/tenants/{tenant.id}/poll", headers={"X-Webhook-Secret": SECRET})
     assert response.status_code == 409
+
+
+def test_orders_api_health_answers_when_the_database_does(function_env, db):
+    response = _client("orders-api", "orders_api", "http").get("/health")
+    assert response.status_code == 200
+    assert json.loads(response.data) == {"status": "ok", "function": "orders-api"}

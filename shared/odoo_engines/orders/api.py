@@ -32,6 +32,17 @@ def _authorized(request: Request, tenant_id: str, secret: str) -> bool:
     )
 
 
+@router.route("/health")
+def health(request: Request):
+    """The settings load and the database answers (the deploy's smoke step asks)."""
+    db = connect(load_settings())
+    try:
+        db.fetchval("SELECT 1")
+    finally:
+        db.close()
+    return {"status": "ok", "function": "orders-api"}
+
+
 @router.route("/tenants/<tenant_id>/poll", methods=("POST",))
 def request_poll(request: Request, tenant_id: str):
     """Publish a poll-tenant message for the tenant (202), after checking its secret."""
