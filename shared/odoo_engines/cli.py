@@ -12,15 +12,25 @@ from pathlib import Path
 import click
 
 from .app import App, pass_app
+from .env_file import describe_env_file, load_env_file
 from .errors import ConfigError, EngineError, TransientError
 from .logging import configure_logging
 
 
-@click.group()
+class _Root(click.Group):
+    """The command group; its help ends with the `.env` file the commands read."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_paragraph()
+        formatter.write(f"{describe_env_file()}\n")  # unwrapped: a path may be long
+
+
+@click.group(cls=_Root)
 @click.version_option(package_name="odoo-engines")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Keep a company's Odoo data working outside Odoo."""
+    load_env_file()
     app = App()
     ctx.obj = app
     ctx.call_on_close(app.close)
