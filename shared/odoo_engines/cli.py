@@ -96,6 +96,46 @@ def _parse_attrs(values: tuple[str, ...]) -> dict[str, str]:
     return attrs
 
 
+def _run_summary(row: dict) -> str:
+    """The error of a failed run, else the counts its result holds."""
+    if row["error"]:
+        return row["error"]
+    result = row["result"] if isinstance(row["result"], dict) else json.loads(row["result"])
+    return ", ".join(
+        f"{key} {value}"
+        for key, value in result.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    )
+
+
+@cli.command("runs")
+@click.option("--job", help="Only this job (product-sync, sales-sync, forecast, ...).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--failed", is_flag=True, help="Only runs that failed or did not finish.")
+@pass_app
+def runs(app: App, job: str | None, limit: int, failed: bool) -> None:
+    """The last runs of the jobs (the `runs` table), newest first."""
+    from .jobs import recent_runs
+
+    rows = recent_runs(app.db(), job, limit, failed)
+    if not rows:
+        click.echo("no runs yet" + (f" of {job}" if job else ""))
+        return
+    click.echo(f"{'ID':>6}  {'JOB':<24} {'STARTED (UTC)':<19} {'TOOK':>7}  {'STATUS':<7} RESULT")
+    for row in rows:
+        took = (
+            f"{(row['finished_at'] - row['started_at']).total_seconds():.1f}s"
+            if row["finished_at"]
+            else "-"
+        )
+        status = {True: "ok", False: "FAILED", None: "running"}[row["success"]]
+        job_name = f"{row['job']}:{row['scope']}" if row["scope"] else row["job"]
+        click.echo(
+            f"{row['id']:>6}  {job_name[:24]:<24} {row['started_at']:%Y-%m-%d %H:%M:%S} "
+            f"{took:>7}  {status:<7} {_run_summary(row)[:80]}"
+        )
+
+
 @cli.command("run")
 @click.argument("function")
 @click.option("--data", default="{}", help="JSON message data.")
