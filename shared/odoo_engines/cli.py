@@ -110,7 +110,9 @@ def _run_summary(row: dict) -> str:
 
 @cli.command("runs")
 @click.option("--job", help="Only this job (product-sync, sales-sync, forecast, ...).")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many runs."
+)
 @click.option("--failed", is_flag=True, help="Only runs that failed or did not finish.")
 @pass_app
 def runs(app: App, job: str | None, limit: int, failed: bool) -> None:
