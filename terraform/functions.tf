@@ -19,9 +19,15 @@ locals {
     tenant_access   = "none"
   }
 
+  # var.enrich_public opens the enrich function (its admin panel) as if its manifest said
+  # invoker = public; the function still requires ENRICH_API_KEY on every route but /health.
   functions = {
     for manifest in fileset(local.functions_dir, "*/function.json") :
-    dirname(manifest) => merge(local.manifest_defaults, jsondecode(file("${local.functions_dir}/${manifest}")))
+    dirname(manifest) => merge(
+      local.manifest_defaults,
+      jsondecode(file("${local.functions_dir}/${manifest}")),
+      var.enrich_public && dirname(manifest) == "enrich" ? { invoker = "public" } : {},
+    )
   }
   event_functions = { for name, f in local.functions : name => f if f.trigger == "pubsub" }
   http_functions  = { for name, f in local.functions : name => f if f.trigger == "http" }

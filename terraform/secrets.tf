@@ -4,12 +4,18 @@
 # Cloud"), so no Odoo or OpenAI credential ever passes through Terraform or its state.
 
 locals {
-  secret_names = toset(flatten([for f in values(local.functions) : f.secrets]))
+  # The test Odoo account (USE_TEST_ODOO) goes wherever the production account goes, when
+  # var.test_odoo_secrets asks for it.
+  test_odoo_secrets = var.test_odoo_secrets ? ["ODOO_TEST_URL", "ODOO_TEST_DB", "ODOO_TEST_USERNAME", "ODOO_TEST_PASSWORD"] : []
+  manifest_secrets = {
+    for name, f in local.functions : name => concat(f.secrets, contains(f.secrets, "ODOO_PROD_URL") ? local.test_odoo_secrets : [])
+  }
+  secret_names = toset(flatten(values(local.manifest_secrets)))
 
   # With IAM database authentication the functions need no database password.
   function_secrets = {
-    for name, f in local.functions : name => [
-      for secret in f.secrets : secret if !(var.db_iam_auth && secret == "DB_PASSWORD")
+    for name, secrets in local.manifest_secrets : name => [
+      for secret in secrets : secret if !(var.db_iam_auth && secret == "DB_PASSWORD")
     ]
   }
   function_secret_pairs = {

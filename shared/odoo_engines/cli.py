@@ -12,15 +12,25 @@ from pathlib import Path
 import click
 
 from .app import App, pass_app
+from .env_file import describe_env_file, load_env_file
 from .errors import ConfigError, EngineError, TransientError
 from .logging import configure_logging
 
 
-@click.group()
+class _Root(click.Group):
+    """The command group; its help ends with the `.env` file the commands read."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_paragraph()
+        formatter.write(f"{describe_env_file()}\n")  # unwrapped: a path may be long
+
+
+@click.group(cls=_Root)
 @click.version_option(package_name="odoo-engines")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Keep a company's Odoo data working outside Odoo."""
+    load_env_file()
     app = App()
     ctx.obj = app
     ctx.call_on_close(app.close)
@@ -84,6 +94,48 @@ def _parse_attrs(values: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{item!r} is not key=value", param_hint="--attr")
         attrs[key] = value
     return attrs
+
+
+def _run_summary(row: dict) -> str:
+    """The error of a failed run, else the counts its result holds."""
+    if row["error"]:
+        return row["error"]
+    result = row["result"] if isinstance(row["result"], dict) else json.loads(row["result"])
+    return ", ".join(
+        f"{key} {value}"
+        for key, value in result.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    )
+
+
+@cli.command("runs")
+@click.option("--job", help="Only this job (product-sync, sales-sync, forecast, ...).")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many runs."
+)
+@click.option("--failed", is_flag=True, help="Only runs that failed or did not finish.")
+@pass_app
+def runs(app: App, job: str | None, limit: int, failed: bool) -> None:
+    """The last runs of the jobs (the `runs` table), newest first."""
+    from .jobs import recent_runs
+
+    rows = recent_runs(app.db(), job, limit, failed)
+    if not rows:
+        click.echo("no runs yet" + (f" of {job}" if job else ""))
+        return
+    click.echo(f"{'ID':>6}  {'JOB':<24} {'STARTED (UTC)':<19} {'TOOK':>7}  {'STATUS':<7} RESULT")
+    for row in rows:
+        took = (
+            f"{(row['finished_at'] - row['started_at']).total_seconds():.1f}s"
+            if row["finished_at"]
+            else "-"
+        )
+        status = {True: "ok", False: "FAILED", None: "running"}[row["success"]]
+        job_name = f"{row['job']}:{row['scope']}" if row["scope"] else row["job"]
+        click.echo(
+            f"{row['id']:>6}  {job_name[:24]:<24} {row['started_at']:%Y-%m-%d %H:%M:%S} "
+            f"{took:>7}  {status:<7} {_run_summary(row)[:80]}"
+        )
 
 
 @cli.command("run")

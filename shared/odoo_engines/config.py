@@ -452,9 +452,18 @@ def settings_for_message(data: Mapping[str, object], env: Mapping[str, str] | No
     return load_settings(merged)
 
 
+# The seed systems' names that moved: read when the new name is not set.
+SEED_ALIASES = {
+    "LOG_LEVEL": "POLLER_LOG_LEVEL",
+    "ORDERS_DEFAULT_WEBHOOK_URL": "POLLER_DEFAULT_WEBHOOK_URL",
+}
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from `env` (default: the process environment)."""
-    e = _Env(os.environ if env is None else env)
+    env = os.environ if env is None else env
+    moved = {new: env[o] for new, o in SEED_ALIASES.items() if env.get(o) and not env.get(new)}
+    e = _Env({**env, **moved} if moved else env)
     environment = e.choice("ENVIRONMENT", ENVIRONMENTS, "local")
     if environment == "local_machine":  # the seed systems' name for a developer machine
         environment = "local"

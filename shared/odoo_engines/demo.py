@@ -5,12 +5,15 @@ Each engine adds a step; a step prints what it did in a few readable lines.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
 from .app import App
 from .knowledge.cli import demo as knowledge_demo
+from .logging import configure_logging
 from .orders.demo import step_orders
 
 
@@ -112,7 +115,6 @@ def step_sales(app: App) -> None:
 def step_enrichment(app: App) -> None:
     """The `enrich` function over HTTP: a product described by the LLM, sold below the
     low-stock threshold, and the alert that sale raised."""
-    import time
 
     import functions_framework
 
@@ -193,8 +195,23 @@ STEPS: list[tuple[str, Callable[[App], None]]] = [
 ]
 
 
+LOG_FILE = Path(".data/logs/demo.log")
+
+
 def run_demo(app: App) -> None:
-    for number, (title, step) in enumerate(STEPS, start=1):
-        click.secho(f"\n[{number}/{len(STEPS)}] {title}", bold=True)
-        step(app)
-    click.secho("\nDemo finished.", bold=True)
+    """The steps' narrative on stdout, each with its time; the engines' logs go to LOG_FILE."""
+    LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
+    settings = app.settings
+    with LOG_FILE.open("w", encoding="utf-8") as logs:
+        configure_logging(settings.log_level, "json", logs)
+        try:
+            started = time.perf_counter()
+            for number, (title, step) in enumerate(STEPS, start=1):
+                click.secho(f"\n[{number}/{len(STEPS)}] {title}", bold=True)
+                step_started = time.perf_counter()
+                step(app)
+                click.secho(f"({time.perf_counter() - step_started:.1f} s)", dim=True)
+        finally:
+            configure_logging(settings.log_level, settings.log_format)
+    click.secho(f"\nDemo finished in {time.perf_counter() - started:.1f} s.", bold=True)
+    click.echo(f"The engines' logs (JSON lines): {LOG_FILE}")

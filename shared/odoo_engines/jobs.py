@@ -78,3 +78,15 @@ def last_success(db: Database, job: str, scope: str = ""):
     return db.fetchval(
         "SELECT last_success_at FROM sync_state WHERE job = %s AND scope = %s", (job, scope)
     )
+
+
+def recent_runs(
+    db: Database, job: str | None = None, limit: int = 20, failed_only: bool = False
+) -> list[dict[str, Any]]:
+    """The latest `runs` rows, newest first (one job's, or only failed ones, if asked)."""
+    return db.rows(
+        "SELECT id, job, scope, started_at, finished_at, success, error, result FROM runs"
+        " WHERE (%s::text IS NULL OR job = %s) AND (NOT %s OR success IS NOT TRUE)"
+        " ORDER BY id DESC LIMIT %s",
+        (job, job, failed_only, limit),
+    )

@@ -38,6 +38,7 @@ def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db, co
         secret_field = form.query_one("#webhook_secret", Input)
         assert secret_field.password and secret_field.value.startswith("whsec_")
         assert form.query_one("#odoo_api_key", Input).password
+        assert form.query_one("#since", Input).value == "now"  # not every past order
         for field, value in (("name", "Le Juste Odoo"), ("odoo_url", "https://lejuste.odoo.com/"),
                              ("odoo_db", "lejuste"), ("odoo_username", "api@lejuste.cl"),
                              ("store_id", "store_1"), ("client_id", "client_1"),
@@ -62,6 +63,8 @@ def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db, co
         job = LocalSchedulerJobs(db).get(tenant.id)
         assert job.schedule == "*/5 * * * *" and not job.paused
         assert _rows(app)[0][1:3] == ["Le Juste Odoo", "active"]
+        assert tenant.orders_since is not None
+        assert _rows(app)[0][-1] == f"{tenant.orders_since:%Y-%m-%d %H:%M} UTC"
         assert API_KEY not in screen_text(app) and secret not in screen_text(app)
 
     drive(app, scenario)
@@ -107,6 +110,31 @@ def test_edit_changes_fields_and_keeps_secrets_left_empty(backend, db):
         assert backend.store.get(edited.odoo_api_key_ref) == API_KEY
         assert edited.webhook_secret_ref == tenant.webhook_secret_ref
         assert _rows(app)[0][1] == "Le Juste (Chile)"
+
+    drive(app, scenario)
+
+
+def test_the_stored_secret_is_revealed_or_copied_only_on_demand(backend, db):
+    tenant = add_tenant(backend, "https://hooks.example.com/odoo")
+    secret = backend.store.get(tenant.webhook_secret_ref)
+    app = OperatorConsole(backend, refresh_seconds=60)
+
+    async def scenario(pilot):
+        await pilot.press("e")
+        await settle(pilot)
+        field = app.screen.query_one("#webhook_secret", Input)
+        assert field.value == "" and secret not in screen_text(app)
+        await pilot.press("ctrl+y")
+        assert app.clipboard == secret and secret not in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert not field.password and secret in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert field.password and secret not in screen_text(app)
+        await pilot.press("ctrl+s")  # shown, not changed: the stored secret stays
+        await settle(pilot)
+        assert get_tenant(db, tenant.id).webhook_secret_ref == tenant.webhook_secret_ref
 
     drive(app, scenario)
 

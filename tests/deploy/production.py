@@ -118,12 +118,10 @@ def _hidden_values(obj: Any) -> set[str]:
     return found
 
 
-def secret_variables(env: Mapping[str, str]) -> set[str]:
-    """Variables load_settings reads in production whose value ends up in a secret field.
-
-    Variables it reads that `env` leaves unset are tried with a unique text value (kept when
-    config accepts it), so a secret an engine adds to config.py is found without a list.
-    """
+def probe_environment(env: Mapping[str, str]) -> tuple[Any, dict[str, str], set[str]]:
+    """load_settings over `env`, every variable it reads but `env` leaves unset tried with a
+    unique text value (kept when config accepts it): the settings, the environment that
+    gave them, and every variable name read on the way."""
     probe = dict(env)
     tried: set[str] = set()
     while True:
@@ -131,7 +129,7 @@ def secret_variables(env: Mapping[str, str]) -> set[str]:
         settings = load_settings(recording)
         untried = recording.read - probe.keys() - tried
         if not untried:
-            break
+            return settings, probe, tried | recording.read
         for name in sorted(untried):
             tried.add(name)
             trial = {**probe, name: f"probe-{name.lower()}"}
@@ -140,5 +138,11 @@ def secret_variables(env: Mapping[str, str]) -> set[str]:
             except ConfigError:
                 continue
             probe = trial
+
+
+def secret_variables(env: Mapping[str, str]) -> set[str]:
+    """Variables load_settings reads in production whose value ends up in a secret field,
+    found by `probe_environment`, so a secret an engine adds to config.py needs no list."""
+    settings, probe, _ = probe_environment(env)
     hidden = _hidden_values(settings)
     return {name for name, value in probe.items() if value in hidden}

@@ -278,3 +278,46 @@ def test_the_tenant_scheduler_role_holds_only_what_the_code_calls():
     verbs = {"resume": "enable"}  # resuming a job needs cloudscheduler.jobs.enable
     role = resource("google_project_iam_custom_role", "tenant_scheduler")
     assert set(role["permissions"]) == {f"cloudscheduler.jobs.{verbs.get(c, c)}" for c in calls}
+
+
+def _expression(name: str) -> str:
+    """A local's expression with its whitespace collapsed."""
+    return " ".join(str(terraform()["locals"][name]).split())
+
+
+def test_enrich_public_opens_the_admin_panel_behind_its_api_key():
+    """Off by default; on, the enrich function is invoked as `public` (allUsers) and its
+    every route but /health still asks for ENRICH_API_KEY, which Terraform generates."""
+    assert variable_default("enrich_public") is False
+    functions = _expression("functions")
+    assert 'var.enrich_public && dirname(manifest) == "enrich" ? { invoker = "public" } : {}' in (
+        functions.replace("{invoker", "{ invoker").replace('"public"}', '"public" }')
+    )
+    (enrich,) = [m for m in MANIFESTS if m.name == "enrich"]
+    assert enrich.invoker == "iam" and enrich.ingress == "all"
+    assert "ENRICH_API_KEY" in enrich.secrets
+    assert "ENRICH_API_KEY" in _expression("api_keys")  # generated, so always set
+    settings = load_settings(production_env(enrich))
+    assert settings.is_production and settings.enrichment.api_key
+
+
+def test_test_odoo_secrets_reach_every_function_that_reads_the_production_account():
+    """USE_TEST_ODOO in the cloud: the ODOO_TEST_* secrets config reads are created and
+    given to each function with ODOO_PROD_URL, when var.test_odoo_secrets is on."""
+    assert variable_default("test_odoo_secrets") is False
+    listed = set(re.findall(r'"(ODOO_TEST_\w+)"', _expression("test_odoo_secrets")))
+    assert _expression("test_odoo_secrets").startswith("${var.test_odoo_secrets ? [")
+    for manifest in MANIFESTS:
+        if "ODOO_PROD_URL" not in manifest.secrets:
+            continue
+        env = {**production_env(manifest), "USE_TEST_ODOO": "true"}
+        env.update({name: f"made-up-{name.lower()}" for name in listed})
+        env["ODOO_TEST_URL"] = "https://test.odoo.example.com"
+        read = secret_variables(env)
+        assert {n for n in read if n.startswith("ODOO_TEST_")} <= listed, manifest.name
+        assert load_settings(env).odoo.url == "https://test.odoo.example.com"
+    assert listed == {f"ODOO_TEST_{part}" for part in ("URL", "DB", "USERNAME", "PASSWORD")}
+    secrets = _expression("manifest_secrets")
+    assert 'contains(f.secrets, "ODOO_PROD_URL") ? local.test_odoo_secrets : []' in secrets
+    assert "values(local.manifest_secrets)" in _expression("secret_names")
+    assert "local.manifest_secrets" in _expression("function_secrets")

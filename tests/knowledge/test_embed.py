@@ -209,3 +209,14 @@ def test_metadata_is_capped_stored_once_per_source_and_returned_once(
     too_big = embed(client, 9, "hola", chatbot_id=2, metadata={"notes": "n" * 40_000})
     assert too_big.status_code == 413 and "body.metadata" in too_big.json["error"]
     assert db.fetchval("SELECT count(*) FROM chunk_embeddings WHERE source_id = 9") == 0
+
+
+def test_an_empty_text_answers_200_with_no_chunks_and_removes_the_old_ones(client, db):
+    """A scanned PDF reaches us as no text: the seed's Odoo code must not see an error."""
+    assert embed(client, 42, SHIPPING_POLICY, chatbot_id=7).status_code == 200
+    for empty in ("", " \n\t\u3000 ", "\x00\x00 "):
+        response = embed(client, 42, empty, chatbot_id=7)
+        assert response.status_code == 200, response.json
+        assert response.json["chunks_created"] == 0 and response.json["embeddings_count"] == 0
+        assert "empty" in response.json["reason"]
+        assert stored(db, 42) == []

@@ -165,3 +165,9 @@ def test_poll_api_refuses_a_malformed_tenant_id_without_database_text(function_e
     response = client.post(f"/tenants/{tenant_id}/poll")
     assert response.status_code == 401
     assert response.json["error"] == "unknown tenant or wrong credentials"
+
+
+def test_orders_api_health_answers_when_the_database_does(function_env, db):
+    response = _client("orders-api", "orders_api", "http").get("/health")
+    assert response.status_code == 200
+    assert json.loads(response.data) == {"status": "ok", "function": "orders-api"}

@@ -1,6 +1,7 @@
 """`odoo-engines tenants …`: the seed's form as options, jobs and secrets kept in step."""
 
 import json
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -9,6 +10,8 @@ from odoo_engines.cli import cli
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import LocalSecretStore
 from odoo_engines.orders.tenants import get_tenant
+
+from .shop import place_orders
 
 API_KEY = "odoo-api-key-3f9a1c"
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -123,8 +126,10 @@ def test_delete_removes_row_and_job_after_confirmation(orders_env, db):
     ("extra", "message"),
     [
         (["--interval", "90"], "cannot be scheduled"),
-        (["--webhook-secret", "not-a-whsec"], "whsec_"),
+        (["--webhook-secret", "short-secret"], "16 bytes"),
+        (["--webhook-secret", "whsec_not base64!"], "base64"),
         (["--webhook-url", "ftp://x"], "webhook URL"),
+        (["--since", "yesterday"], "now, all or YYYY-MM-DD"),
     ],
 )
 def test_bad_values_create_nothing(orders_env, db, extra, message):
@@ -158,3 +163,40 @@ def test_production_refuses_a_private_webhook_url(orders_env, db):
     assert result.exit_code != 0
     assert "refused in production" in str(result.exception)
     assert db.fetchval("SELECT count(*) FROM connections") == 0
+
+
+def _tenant_on(env, shop, sink, *extra):
+    """`tenants add` for the sandbox shop, sending to the sink; its id."""
+    args = [
+        "tenants", "add", "--name", "Shop", "--odoo-url", shop.url, "--odoo-db", shop.name,
+        "--odoo-username", shop.login, "--odoo-api-key", shop.api_key, "--store-id", "s",
+        "--client-id", "c", "--webhook-url", sink.url, "--webhook-secret", SECRET, *extra,
+    ]  # fmt: skip
+    result = _run(env, *args)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output.strip().splitlines()[-1]
+
+
+def _sent(sink):
+    return sorted(int(d.json["order"]["platform_order_id"]) for d in sink.deliveries)
+
+
+@pytest.mark.parametrize(("since", "sends_old"), [([], False), (["--since", "all"], True),
+                                                  (["--since", "2025-06-01"], False)])  # fmt: skip
+def test_a_new_tenant_sends_orders_from_the_point_it_was_given(
+    orders_env, db, shop, webhook_sink, since, sends_old
+):
+    """The seed's first poll sent every past confirmed order; the default `now` does not."""
+    old = place_orders(shop, 3)
+    with shop.transaction():  # confirmed long ago (date_order is the confirmation time)
+        shop.write("sale.order", old, {"date_order": datetime(2024, 1, 15, 10, 0)})
+    tenant_id = _tenant_on(orders_env, shop, webhook_sink, *since)
+    new = place_orders(shop, 2)
+    assert _run(orders_env, "poll", "--tenant", tenant_id).exit_code == 0
+    assert _sent(webhook_sink) == sorted((old if sends_old else []) + new)
+    shown = _run(orders_env, "tenants", "show", tenant_id).output
+    (line,) = [line for line in shown.splitlines() if line.startswith("sends:")]
+    if not since:
+        assert "orders confirmed from " in line and get_tenant(db, tenant_id).orders_since
+    else:
+        assert ("all" in line) == sends_old and ("2025-06-01 00:00:00 UTC" in line) != sends_old

@@ -5,9 +5,14 @@ import json
 from pathlib import Path
 
 import functions_framework
+import pytest
 from click.testing import CliRunner
 
 from odoo_engines.cli import cli
+from odoo_engines.errors import PermanentError
+from odoo_engines.logging import configure_logging
+from odoo_engines.products.function import handle_product_sync
+from odoo_engines.triggers import PubSubMessage
 
 SOURCE = str(Path(__file__).parents[2] / "functions" / "product-sync" / "main.py")
 
@@ -46,3 +51,19 @@ def test_cli_sync_check_and_search(product_env, monkeypatch):
     found = runner.invoke(cli, ["search", "aceite de coco", "--json", "--limit", "3"])
     assert found.exit_code == 0, found.output
     assert len(json.loads(found.stdout)) == 3
+
+
+def test_a_failed_connection_check_is_an_error_the_smoke_step_sees(product_env, monkeypatch):
+    for key, value in {**product_env, "ODOO_PROD_URL": "http://127.0.0.1:9"}.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(PermanentError, match="odoo"):
+        handle_product_sync(PubSubMessage({"test_connections_only": True}))
+
+
+def test_a_passed_connection_check_logs_connections_ok(product_env, monkeypatch, capsys):
+    for key, value in product_env.items():
+        monkeypatch.setenv(key, value)
+    configure_logging("INFO", "json")
+    handle_product_sync(PubSubMessage({"test_connections_only": True}, message_id="m-7"))
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    assert {"message": "connections_ok"}.items() <= lines[-1].items()

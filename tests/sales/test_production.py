@@ -145,3 +145,25 @@ def test_report_mode_writes_csv_charts_and_an_index(db, odoo_env, base_env, tmp_
     assert all(row["priority"] in ("ALTA", "MEDIA", "BAJA") and row["explanation"] for row in plan)
     # report mode only reads the database
     assert db.fetchval("SELECT count(*) FROM forecast") == 0
+
+
+def test_report_mode_writes_where_the_seed_did_and_works_without_odoo(
+    db, odoo_env, base_env, tmp_path, monkeypatch
+):
+    """`data/forecasts/` by default; with Odoo down, stock from the last product sync."""
+    env = {**base_env, **odoo_env}
+    runner = CliRunner()
+    assert runner.invoke(cli, ["sync", "sales"], env=env).exit_code == 0
+    sku, product_id = db.fetchall("SELECT sku, product_id FROM sales_items LIMIT 1")[0]
+    db.execute(
+        "INSERT INTO products (odoo_id, sku, name, qty_available) VALUES (%s, %s, 'x', 7)",
+        (product_id, sku),
+    )
+    monkeypatch.chdir(tmp_path)
+    down = {**env, "ODOO_PROD_URL": "http://127.0.0.1:9"}  # nothing listens there
+    result = runner.invoke(cli, ["forecast", "--mode", "report", "--top", "2"], env=down)
+    assert result.exit_code == 0, result.output
+    assert "Odoo not reachable" in result.stderr
+    with (tmp_path / "data" / "forecasts" / "production_plan.csv").open() as handle:
+        plan = {row["sku"]: row for row in csv.DictReader(handle)}
+    assert "stock 7 (last product sync; Odoo not read)" in plan[sku]["explanation"]

@@ -77,6 +77,7 @@ _EMBED_COUNTS = {
         },
     },
     "warnings": {"type": "array", "items": {"type": "string"}},
+    "reason": {"type": "string", "description": "Why no chunk was stored (an empty text)"},
 }
 
 
@@ -299,9 +300,9 @@ class KnowledgeApi:
     def _embed(self, request: Request, key: SourceKey, schema: dict[str, Any]) -> dict[str, Any]:
         body = self._body(request, schema)
         cleaning = Cleaning()
+        # An empty text (a scanned PDF without OCR) is not an error for Odoo's caller: it
+        # replaces the source's chunks with none and the answer says why.
         content = cleaning.text(body["content"])
-        if not content.strip():
-            raise HttpError(422, "body.content must not be empty or only whitespace")
         try:
             metadata = cleaning.json(body.get("metadata") or {})
         except CleaningError as exc:
@@ -332,6 +333,11 @@ def _embed_answer_body(
 ) -> dict[str, Any]:
     chunking = result.chunking
     warnings = []
+    if not chunking.chunks:
+        warnings.append(
+            "the text is empty or only whitespace (a scanned PDF?): nothing is searchable, "
+            "the source's old chunks were removed"
+        )
     if chunking.over_limit:
         warnings.append(
             f"the text needs {chunking.total} chunks but at most {cap} are stored per "
@@ -359,6 +365,7 @@ def _embed_answer_body(
         "embedding_model": model,
         "cleaned": cleaning.report(),
         "warnings": warnings,
+        **({"reason": warnings[0]} if not chunking.chunks else {}),
     }
 
 

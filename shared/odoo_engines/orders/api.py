@@ -67,11 +67,18 @@ class PollApi:
         self._callers: OrderedDict[str, _Caller] = OrderedDict()
         self._lock = threading.Lock()
         self.router = Router("orders-api")
+        self.router.route("/health")(self.health)
         self.router.route("/tenants/<tenant_id>/poll", methods=("POST",))(self.request_poll)
 
     @cached_property
     def settings(self) -> Settings:
         return load_settings(self._env)
+
+    def health(self, request: Request):
+        """The settings load and the database answers (the deploy's smoke step asks)."""
+        with self.database() as db:
+            db.fetchval("SELECT 1")
+        return {"status": "ok", "function": "orders-api"}
 
     def request_poll(self, request: Request, tenant_id: str):
         """Publish a poll-tenant message for the tenant (202), after checking its secret."""

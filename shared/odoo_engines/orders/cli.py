@@ -20,7 +20,14 @@ from .scheduler_jobs import get_scheduler, job_id
 from .secret_store import get_secret_store
 from .signing import new_webhook_secret, poll_token
 from .tenant_check import check_tenant
-from .tenants import Tenant, TenantAdmin, get_tenant, list_tenants
+from .tenants import (
+    Tenant,
+    TenantAdmin,
+    describe_since,
+    get_tenant,
+    list_tenants,
+    parse_since,
+)
 
 STATUSES = ("PENDING", "SUCCESS", "FAILED", "DISCARDED")
 
@@ -69,7 +76,11 @@ def _tenant_options(required: bool):
                 show_default=required,
                 help="Polling interval in seconds (a whole number of minutes).",
             ),
-            click.option("--webhook-secret", help="whsec_<base64>; generated when omitted."),
+            click.option(
+                "--webhook-secret",
+                help="whsec_<base64>, or the seed's UUID or any string of 16+ bytes "
+                "(signed with its bytes); generated when omitted.",
+            ),
             click.option(
                 "--legacy-secret-header/--no-legacy-secret-header",
                 default=False if required else None,
@@ -94,20 +105,32 @@ def _values(options: dict) -> dict:
 @tenants.command("add")
 @_tenant_options(required=True)
 @click.option("--odoo-api-key", prompt="Odoo API key", hide_input=True, help="Prompted if omitted.")
+@click.option(
+    "--since",
+    default="now",
+    show_default=True,
+    help="Send orders confirmed from: now, a UTC date YYYY-MM-DD, or all (every past "
+    "confirmed order, as the seed's first poll did).",
+)
 @pass_app
-def tenants_add(app: App, **options) -> None:
+def tenants_add(app: App, since: str, **options) -> None:
     """Add a tenant and start its scheduler job; prints the new id on the last line."""
+    try:
+        start = parse_since(since)
+    except PermanentError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
     values = _values(options)
     values.setdefault("webhook_url", app.settings.orders.default_webhook_url)
     generated = options["webhook_secret"] is None
     secret = new_webhook_secret() if generated else options["webhook_secret"]
     try:
-        tenant = _admin(app).add(values, options["odoo_api_key"], secret)
+        tenant = _admin(app).add(values, options["odoo_api_key"], secret, start)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--webhook-secret") from None
     click.echo(
         f"added tenant {tenant.name!r}: polling every {tenant.polling_interval_seconds} s"
-        f" (scheduler job {job_id(tenant.id)}), webhooks to {tenant.webhook_url}"
+        f" (scheduler job {job_id(tenant.id)}), webhooks to {tenant.webhook_url};"
+        f" sends {describe_since(tenant)}"
     )
     if generated:
         click.echo(
@@ -161,6 +184,7 @@ def tenants_show(app: App, tenant_id: str) -> None:
         ("secret header", "sent (legacy)" if t.legacy_secret_header else "not sent; signed only"),
         ("store / client", f"{t.store_id} / {t.client_id}"),
         ("interval", f"{t.polling_interval_seconds} s"),
+        ("sends", describe_since(t)),
         (
             "scheduler job",
             f"{job.name} ({job.schedule}, {'paused' if job.paused else 'enabled'})"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from .payload import Related
@@ -62,9 +63,12 @@ class OrderReader:
         self.confirmed = confirmed_states(client.version.major)
         self.partner_fields = client.existing_fields("res.partner", PARTNER_FIELDS)
 
-    def pages(self, cursor: dict | None, page_size: int) -> Iterator:
-        """Pages of confirmed and cancelled orders changed since `cursor` (keyset)."""
+    def pages(self, cursor: dict | None, page_size: int, since: datetime | None = None) -> Iterator:
+        """Pages of confirmed and cancelled orders changed since `cursor` (keyset); with
+        `since`, only orders confirmed at or after it (Odoo sets date_order on confirming)."""
         domain = [["state", "in", [*self.confirmed, "cancel"]]]
+        if since is not None:
+            domain.append(["date_order", ">=", since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")])
         return self.client.pages(
             "sale.order", domain, ORDER_FIELDS, cursor=cursor, page_size=page_size
         )

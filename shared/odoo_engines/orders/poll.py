@@ -195,7 +195,10 @@ class _Cycle:
                 self.client = odoo_client(self.settings, tenant, key)
             self.calls_before = self.client.calls
             reader = OrderReader(self.client)
-            for page in reader.pages(tenant.poll_cursor, self.settings.orders.page_size):
+            pages = reader.pages(
+                tenant.poll_cursor, self.settings.orders.page_size, tenant.orders_since
+            )
+            for page in pages:
                 self.result.pages += 1
                 self._page(reader, page.records)
                 self._save_cursor(page)

@@ -7,7 +7,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ..db import Database
@@ -69,6 +69,7 @@ class Tenant:
     poll_cursor: dict | None = None
     last_sync_at: datetime | None = None
     last_sync_order_id: int | None = None
+    orders_since: datetime | None = None  # orders confirmed before it are never sent
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -107,6 +108,26 @@ def credentials(tenant: Tenant, store: SecretStore) -> Credentials:
     return Credentials(store.get(tenant.odoo_api_key_ref), store.get(tenant.webhook_secret_ref))
 
 
+def parse_since(text: str, now: datetime | None = None) -> datetime | None:
+    """`now`, `all` (None: every past confirmed order, as the seed) or a UTC `YYYY-MM-DD`."""
+    value = text.strip().lower()
+    if value == "now":
+        return (now or datetime.now(UTC)).replace(microsecond=0)
+    if value == "all":
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise PermanentError(f"since must be now, all or YYYY-MM-DD, got {text!r}") from None
+
+
+def describe_since(tenant: Tenant) -> str:
+    """Where a tenant's orders start, for screens."""
+    if tenant.orders_since is None:
+        return "all (every past confirmed order)"
+    return f"orders confirmed from {tenant.orders_since:%Y-%m-%d %H:%M:%S} UTC"
+
+
 def validate(values: dict[str, Any], production: bool) -> dict[str, Any]:
     """Clean the operator's values; PermanentError naming the first bad one."""
     clean = {}
@@ -142,8 +163,17 @@ class TenantAdmin:
         self.scheduler = scheduler
         self.production = production
 
-    def add(self, values: dict[str, Any], odoo_api_key: str, webhook_secret: str) -> Tenant:
-        """Create the tenant, its secrets and its (running) scheduler job."""
+    def add(
+        self,
+        values: dict[str, Any],
+        odoo_api_key: str,
+        webhook_secret: str,
+        since: datetime | None = None,
+    ) -> Tenant:
+        """Create the tenant, its secrets and its (running) scheduler job.
+
+        Orders confirmed before `since` are never sent; None sends every past one.
+        """
         clean = validate(values, self.production)
         missing = [k for k in EDITABLE if k not in clean and k not in OPTIONAL]
         if missing:
@@ -156,7 +186,7 @@ class TenantAdmin:
             "odoo_api_key_ref": self.store.put(ODOO_KEYS + tenant_id, odoo_api_key),
             "webhook_secret_ref": self.store.put(WEBHOOK_SECRETS + tenant_id, webhook_secret),
         }
-        row = {"id": tenant_id, **clean, **refs}
+        row = {"id": tenant_id, **clean, **refs, "orders_since": since}
         try:
             with self.db.transaction():
                 columns, marks = ", ".join(row), ", ".join(["%s"] * len(row))

@@ -1,1 +1,10 @@
 """The product engine: Odoo's catalogue in PostgreSQL, embedded, searchable."""
+
+
+def __getattr__(name: str):
+    # The seed's entry point, imported on demand so the CLI does not load the engine to start.
+    if name == "ProductsSyncEngine":
+        from .engine import ProductsSyncEngine
+
+        return ProductsSyncEngine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from ..config import settings_for_message
+from ..errors import PermanentError
+from ..logging import get_logger
 from ..triggers import PubSubMessage
 from .runner import check_products, sync_products
+
+log = get_logger("product_sync")
 
 
 def handle_product_sync(message: PubSubMessage) -> None:
@@ -12,6 +16,9 @@ def handle_product_sync(message: PubSubMessage) -> None:
     settings = settings_for_message(message.data)
     resume = bool(message.field("resume", bool))
     if settings.test_connections_only:
-        check_products(settings)
+        failed = [c for c in check_products(settings) if not c.ok]
+        if failed:  # logged as an error and acknowledged: the deploy's smoke step fails
+            raise PermanentError("; ".join(f"{c.name}: {c.detail}" for c in failed))
+        log.info("connections_ok")
         return
     sync_products(settings, resume=resume)

@@ -151,3 +151,14 @@ def store_embeddings(db: Database, ids: Sequence[int], hashes: Sequence[str],
         " WHERE p.odoo_id = v.id",
         (model, list(ids), [to_vector_text(v) for v in vectors], list(hashes)),
     )
+
+
+def quantities(db: Database, odoo_ids: Sequence[int]) -> dict[int, float]:
+    """On-hand quantity per variant as the last sync read it (variants without one left out)."""
+    return dict(
+        db.fetchall(
+            "SELECT odoo_id, qty_available::float8 FROM products"
+            " WHERE odoo_id = ANY(%s::int[]) AND qty_available IS NOT NULL",
+            (list(odoo_ids),),
+        )
+    )

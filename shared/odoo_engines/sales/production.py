@@ -27,6 +27,7 @@ from ..config import SalesSettings
 from ..db import Database
 from ..odoo import OdooClient
 from ..products.mapping import many2one
+from ..products.store import quantities
 from .units import Units
 
 ALTA, MEDIA, BAJA = "ALTA", "MEDIA", "BAJA"
@@ -56,7 +57,7 @@ class Supply:
     stock: dict[int, float]
     manufacturing: dict[int, float]
     purchases: dict[int, float]
-    stock_source: str  # "stock.quant", "qty_available" or "none"
+    stock_source: str  # "stock.quant", "qty_available", "products" (the last sync) or "none"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,12 @@ class PlanRow:
     needed: float
     priority: str
     explanation: str
+
+
+def synced_supply(db: Database, product_ids: Sequence[int]) -> Supply:
+    """Without Odoo: the stock the last product sync stored, nothing counted as incoming."""
+    stock = quantities(db, sorted(set(product_ids)))
+    return Supply(stock, {}, {}, "products" if stock else "none")
 
 
 def read_supply(client: OdooClient, product_ids: Sequence[int]) -> Supply:
@@ -185,6 +192,8 @@ def explain(
 ) -> str:
     """The sentence behind a priority, e.g. "ALTA: forecast 120, stock 20, nothing incoming; …"."""
     stock_text = "no stock data in Odoo" if stock_source == "none" else f"stock {qty(stock)}"
+    if stock_source == "products":
+        stock_text += " (last product sync; Odoo not read)"
     incoming = manufacturing + purchases
     if incoming <= 0:
         incoming_text = "nothing incoming"

@@ -35,6 +35,7 @@ from .production import (
     plan_rows,
     read_supply,
     store_plan,
+    synced_supply,
 )
 from .report import ReportFiles, write_report
 from .sync import JOB as SYNC_JOB
@@ -173,14 +174,15 @@ def forecast_everything(
 
 def forecast_report(
     db: Database,
-    client: OdooClient,
+    client: OdooClient | None,
     settings: Settings,
     folder: Path,
     month: date | None = None,
     top: int = 20,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[ReportFiles, list[PlanRow]]:
-    """Forecast every SKU and write the report files; the database is only read."""
+    """Forecast every SKU and write the report files; the database is only read. Without
+    an Odoo `client` the plan takes the stock the last product sync stored."""
     start, target = forecast_window(settings.sales.horizon, month)
     histories = load_histories(db, start)
     results = []
@@ -195,5 +197,7 @@ def forecast_report(
         )
         for r in results
     ]
-    rows = plan_rows(inputs, read_supply(client, [i.product_id for i in inputs]), settings.sales)
+    ids = [i.product_id for i in inputs]
+    supply = read_supply(client, ids) if client is not None else synced_supply(db, ids)
+    rows = plan_rows(inputs, supply, settings.sales)
     return write_report(folder, results, rows, start, target, top), rows

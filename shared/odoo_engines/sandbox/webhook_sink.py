@@ -17,6 +17,7 @@ from typing import Any
 
 from standardwebhooks.webhooks import Webhook
 
+from ..orders.signing import signing_key
 from .local_http import Headers, IncomingRequest, LocalHttpServer, Reply
 
 
@@ -40,11 +41,11 @@ class Delivery:
             return None
 
     def verify(self, secret: str) -> Any:
-        """Check the Standard Webhooks signature with `secret` (whsec_…); the parsed body.
+        """Check the Standard Webhooks signature with `secret` (as the tenant has it); the body.
 
         Raises `standardwebhooks.webhooks.WebhookVerificationError` when it does not match.
         """
-        return Webhook(secret).verify(self.body, dict(self.headers))
+        return Webhook(signing_key(secret)).verify(self.body, dict(self.headers))
 
 
 @dataclass

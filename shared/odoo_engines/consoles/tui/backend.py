@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ...checks import Check
@@ -122,6 +123,10 @@ class OrdersBackend:
         """Where a secret is kept (never its value)."""
         return self.store.describe(ref)
 
+    def webhook_secret(self, tenant: Tenant) -> str:
+        """The tenant's webhook secret, for an operator who asked to see or copy it."""
+        return self.store.get(tenant.webhook_secret_ref)
+
     def sync_log(self, tenant_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         with self._session() as db:
             return dashboard.sync_log(db, tenant_id, limit)
@@ -145,9 +150,15 @@ class OrdersBackend:
     def default_webhook_url(self) -> str:
         return self.settings.orders.default_webhook_url
 
-    def add_tenant(self, values: dict[str, Any], odoo_api_key: str, webhook_secret: str) -> Tenant:
+    def add_tenant(
+        self,
+        values: dict[str, Any],
+        odoo_api_key: str,
+        webhook_secret: str,
+        since: datetime | None = None,
+    ) -> Tenant:
         with self._session() as db:
-            return self._admin(db).add(values, odoo_api_key, webhook_secret)
+            return self._admin(db).add(values, odoo_api_key, webhook_secret, since)
 
     def edit_tenant(
         self,

@@ -37,7 +37,15 @@ class DashboardScreen(Screen):
         yield Static("Connections", classes="section")
         table = DataTable(id="tenants", cursor_type="row", zebra_stripes=True)
         table.add_columns(
-            "", "Name", "Status", "Last sync", "Sent today", "Retry queue", "Errors 24h", "Every"
+            "",
+            "Name",
+            "Status",
+            "Last sync",
+            "Sent today",
+            "Retry queue",
+            "Errors 24h",
+            "Every",
+            "Sends from",
         )
         yield table
         yield Static("Recent Activity", classes="section")
@@ -81,6 +89,7 @@ class DashboardScreen(Screen):
                         f"{line.pending} pending, {line.failed} failed",
                         str(stats.errors_24h) if stats.errors_24h else "-",
                         f"{t.polling_interval_seconds}s",
+                        f"{t.orders_since:%Y-%m-%d %H:%M} UTC" if t.orders_since else "all",
                     ),
                 )
             )

@@ -1,9 +1,10 @@
 """Create or edit a tenant: the seed's form, with both secrets masked.
 
 The API key is typed into a password field and never read back; the webhook secret is
-generated (Standard Webhooks `whsec_…`), editable, masked, and can be copied to the
-clipboard for the receiving app without being shown. When editing, empty secret fields
-keep the stored secrets.
+generated (Standard Webhooks `whsec_…`), editable (the seed's UUIDs are accepted), masked,
+and on demand revealed (ctrl+r) or copied to the clipboard (ctrl+y) for the receiving
+app, the stored one too when editing. When editing, empty secret fields keep the stored
+secrets.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from ...orders.tenants import Tenant
+from ...errors import PermanentError
+from ...orders.tenants import Tenant, describe_since, parse_since
 
 # (field, label, hint) in the seed's order; secrets are handled apart.
 FIELDS = (
@@ -37,12 +39,14 @@ class TenantForm(Screen[Tenant | None]):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+g", "generate", "New secret"),
         Binding("ctrl+y", "copy_secret", "Copy secret"),
+        Binding("ctrl+r", "reveal_secret", "Show/hide secret"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, tenant: Tenant | None = None):
         super().__init__()
         self.tenant = tenant
+        self._stored_secret: str | None = None  # read from the store on demand only
 
     def compose(self) -> ComposeResult:
         t = self.tenant
@@ -83,6 +87,15 @@ class TenantForm(Screen[Tenant | None]):
                     classes="hint",
                     markup=False,
                 )
+            if t is None:
+                yield Label("Send orders confirmed from")
+                yield Input(
+                    value="now",
+                    id="since",
+                    placeholder="now, YYYY-MM-DD (UTC) or all (every past order, as the seed)",
+                )
+            else:
+                yield Static(f"Sends {describe_since(t)}", classes="hint", markup=False)
             yield Label("Polling interval (seconds)")
             yield Input(
                 value=str(t.polling_interval_seconds if t else 60),
@@ -94,6 +107,7 @@ class TenantForm(Screen[Tenant | None]):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("New secret (ctrl+g)", id="generate")
                 yield Button("Copy secret (ctrl+y)", id="copy")
+                yield Button("Show secret (ctrl+r)", id="reveal")
                 yield Button("Cancel (esc)", id="cancel")
         yield Footer()
 
@@ -102,6 +116,7 @@ class TenantForm(Screen[Tenant | None]):
             "save": self.action_save,
             "generate": self.action_generate,
             "copy": self.action_copy_secret,
+            "reveal": self.action_reveal_secret,
             "cancel": self.action_cancel,
         }
         actions[event.button.id]()
@@ -113,13 +128,27 @@ class TenantForm(Screen[Tenant | None]):
         self.query_one("#webhook_secret", Input).value = self.app.backend.new_webhook_secret()
         self.notify("A new webhook secret was generated; save to keep it.")
 
+    def _secret_shown(self) -> str:
+        """The secret field's value; when editing and empty, the stored secret, loaded."""
+        field = self.query_one("#webhook_secret", Input)
+        if not field.value.strip() and self.tenant is not None:
+            self._stored_secret = self.app.backend.webhook_secret(self.tenant)
+            field.value = self._stored_secret
+        return field.value.strip()
+
     def action_copy_secret(self) -> None:
-        secret = self._value("webhook_secret")
+        secret = self._secret_shown()
         if not secret:
-            self.notify("The secret field is empty (the stored secret is kept).")
+            self.notify("The secret field is empty: generate one (ctrl+g) or type one.")
             return
         self.app.copy_to_clipboard(secret)
         self.notify("Webhook secret copied to the clipboard.")
+
+    def action_reveal_secret(self) -> None:
+        self._secret_shown()
+        field = self.query_one("#webhook_secret", Input)
+        field.password = not field.password
+        field.scroll_visible()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -133,10 +162,17 @@ class TenantForm(Screen[Tenant | None]):
         values = {name: self._value(name) for name, _, _ in FIELDS}
         values["polling_interval_seconds"] = int(interval)
         api_key, secret = self._value("odoo_api_key"), self._value("webhook_secret")
+        if secret == self._stored_secret:
+            secret = ""  # shown or copied, not changed: keep the stored one
         error.update("Saving…")
         backend = self.app.backend
         if self.tenant is None:
-            call = (backend.add_tenant, values, api_key, secret)
+            try:
+                since = parse_since(self._value("since"))
+            except PermanentError as exc:
+                error.update(str(exc))
+                return
+            call = (backend.add_tenant, values, api_key, secret, since)
         else:
             call = (backend.edit_tenant, self.tenant.id, values, api_key or None, secret or None)
         self.app.call(*call, done=self.dismiss, failed=error.update)
