@@ -23,6 +23,7 @@ from odoo_engines.db.connection import embedded_socket
 
 pytest_plugins = [
     "fixtures.ai",
+    "fixtures.functions",
     "fixtures.odoo",
     "fixtures.real_odoo",
     "fixtures.refusing_postgres",

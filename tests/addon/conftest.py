@@ -8,20 +8,15 @@ configured by this test's environment, and the addon's settings pointing at them
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-import functions_framework
 import pytest
-from werkzeug.serving import make_server
 
 from fixtures.real_odoo import harness, real_series
 from odoo_engines.odoo import OdooClient
 from odoo_engines.sandbox.shop import Shop
 from orders.conftest import admin, orders_settings, store  # noqa: F401 - the poller's fixtures
 
-FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 ADDON = "odoo_engines_connector"
 KEY = "addon-test-internal-key"
 
@@ -72,30 +67,10 @@ def connector(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def serve(monkeypatch):
-    """`serve(function, target, env)`: the function on 127.0.0.1 over real HTTP; its URL."""
-    servers = []
-
-    def start(function: str, target: str, env: dict[str, str]) -> str:
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        app = functions_framework.create_app(target, str(FUNCTIONS / function / "main.py"))
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def knowledge(connector, serve, base_env, openai_env):
+def knowledge(connector, serve_function, base_env, openai_env):
     """embed-document served, embedding through the OpenAI SDK against LocalOpenAI (so a
     test can take the provider down); the addon pointed at it."""
-    url = serve("embed-document", "embed_document", {
+    url = serve_function("embed-document", "embed_document", {
         **base_env, **openai_env, "INTERNAL_API_KEY": KEY, "EMBEDDING_PROVIDER": "openai",
         "OPENAI_MAX_RETRIES": "0",
     })  # fmt: skip

@@ -139,8 +139,8 @@ def test_sync_all_sends_fifty_documents_in_batches(connector, knowledge, db):
 
 
 def test_a_confirmed_order_is_pushed_and_the_next_poll_sends_nothing_more(
-        connector, serve, orders_env, orders_settings, admin, store, db, webhook_sink):
-    orders_api = serve("orders-api", "orders_api", orders_env)
+        connector, serve_function, orders_env, orders_settings, admin, store, db, webhook_sink):
+    orders_api = serve_function("orders-api", "orders_api", orders_env)
     tenant = admin.add({
         "name": f"Odoo {connector.series}", "odoo_url": connector.url, "odoo_db": connector.db,
         "odoo_username": "admin", "store_id": "s1", "client_id": "c1",

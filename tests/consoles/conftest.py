@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from pathlib import Path
 
 import functions_framework
 import pytest
-from werkzeug.serving import make_server
 
 from odoo_engines.config import load_settings
 from odoo_engines.consoles.tui.backend import OrdersBackend
@@ -93,23 +91,15 @@ def enrich_client(base_env, monkeypatch):
 
 
 @pytest.fixture
-def serve_enrich(base_env, monkeypatch):
+def serve_enrich(base_env, monkeypatch, serve_function):
     """`serve_enrich(**env)`: the `enrich` function under functions-framework on
     127.0.0.1 (real HTTP, a thread); returns its base URL."""
-    servers = []
 
     def start(**overrides: str) -> str:
         _enrich_env(monkeypatch, base_env, overrides)
-        app = functions_framework.create_app("enrich", str(SOURCE))
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
+        return serve_function("enrich", "enrich", {})
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return start
 
 
 @pytest.fixture
