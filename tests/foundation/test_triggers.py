@@ -1,6 +1,7 @@
 """Pub/Sub and HTTP wrappers: poison messages are acknowledged, transient ones retried."""
 
 import base64
+import json
 
 import pytest
 from cloudevents.http import CloudEvent
@@ -162,3 +163,20 @@ def test_a_chunked_body_is_read_no_further_than_the_limit():
     r = _router()(Request(environ))
     assert r.status_code == 413
     assert body.read_bytes <= 64 * 1024  # the limit is 100 bytes; one read buffer at most
+
+
+def test_an_error_echoing_a_lone_surrogate_is_valid_json_not_a_500():
+    """A caller's field name with a lone surrogate, echoed in a 4xx message (found by the
+    HTTP fuzz on `PATCH /products/<id>`), goes out as its JSON escape."""
+    router = Router("echo")
+
+    @router.route("/echo", methods=("POST",))
+    def echo(request):
+        raise HttpError(422, f"unknown field(s): {json.loads(request.get_data())['name']}")
+
+    with Flask(__name__).test_request_context(
+        "/echo", method="POST", data=b'{"name": "x\\ud800y"}'
+    ) as context:
+        response = router(context.request)
+    assert response.status_code == 422
+    assert json.loads(response.get_data())["error"] == "unknown field(s): x\ud800y"

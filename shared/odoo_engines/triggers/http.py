@@ -41,9 +41,13 @@ class HttpError(PermanentError):
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response (UTF-8, not ASCII-escaped)."""
+    """A JSON response (UTF-8, not ASCII-escaped).
+
+    A lone surrogate (from a caller's malformed text echoed in an error) cannot be UTF-8:
+    it goes out as its JSON escape `\\udXXX`, still valid JSON, never a 500.
+    """
     return Response(
-        json.dumps(body, ensure_ascii=False, default=str),
+        json.dumps(body, ensure_ascii=False, default=str).encode("utf-8", "backslashreplace"),
         status=status,
         mimetype="application/json",
         headers=headers,
