@@ -188,10 +188,6 @@ class RealDatabase:
     integration: Account
     facts: dict = field(default_factory=dict)  # what the seed made: ids by name
 
-    @property
-    def version(self) -> str:
-        return self.series
-
 
 class RealOdoo:
     """One Odoo series: its sources, virtualenv, templates and server."""
