@@ -151,13 +151,20 @@ def _sync(db: Database, odoo, embedder: Embedder, options: SyncOptions,
     jobs.mark_success(db, JOB)
 
 
-def _place_cursor(db: Database, odoo, model: str, scope: str) -> None:
-    """Save the `scope` cursor at `model`'s newest record (the pager re-reads an overlap)."""
+def _side_cursor(db: Database, odoo, options: SyncOptions, model: str, scope: str):
+    """The saved cursor of a stream beside the variant pages (`model`), or None after
+    placing it at `model`'s newest record: a run without it has just read every variant
+    (the pager re-reads an overlap behind the placed cursor next time)."""
+    if not (options.full and not options.resume):
+        cursor = jobs.load_cursor(db, JOB, scope)
+        if cursor is not None:
+            return cursor
     newest = odoo.search_read(model, [], ["write_date"], order="write_date desc, id desc",
                               limit=1, context={"active_test": False})  # fmt: skip
     if newest:
         position = {"write_date": str(newest[0]["write_date"])[:19], "id": newest[0]["id"]}
         jobs.save_cursor(db, JOB, scope, position)
+    return None
 
 
 def _template_edits(db: Database, odoo, fields: list[str], options: SyncOptions,
@@ -166,11 +173,9 @@ def _template_edits(db: Database, odoo, fields: list[str], options: SyncOptions,
 
     On 16 a template edit (name, price, category) leaves its variants' write_date as it
     was (17+ bumps it), so the variant pages miss it; templates have their own cursor.
-    A run without that cursor has just read every variant: it only places the cursor.
     """
-    cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "templates")
+    cursor = _side_cursor(db, odoo, options, "product.template", "templates")
     if cursor is None:
-        _place_cursor(db, odoo, "product.template", "templates")
         return
     for page in odoo.pages("product.template", [], ["id"], cursor=cursor,
                            page_size=options.page_size, include_archived=True):  # fmt: skip
@@ -188,16 +193,13 @@ def _refresh_stock(db: Database, odoo, options: SyncOptions, kits: bool) -> None
     """Re-read on-hand quantities of products whose stock moved since the last run.
 
     qty_available is computed and never bumps the product's write_date; stock.quant's
-    write_date moves with its quantity, so its own cursor finds what changed. A run
-    without that cursor has just read every product, quantities included: it only
-    places the cursor at the newest quant (the pager re-reads an overlap behind it).
+    write_date moves with its quantity, so its own cursor finds what changed.
     On 17+ a page of quants brings its products' quantities along (one call, not two).
     Kits (phantom bills of materials) have no quants: their quantity is computed from
     their components', so when any stock moved, every kit's is read again (one call).
     """
-    cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB, "stock")
+    cursor = _side_cursor(db, odoo, options, "stock.quant", "stock")
     if cursor is None:
-        _place_cursor(db, odoo, "stock.quant", "stock")
         return
     inline = {"product_id": ["qty_available"]} if odoo.reads_inline else None
     moved = False
