@@ -4,7 +4,7 @@
 locals {
   functions_dir = "${path.module}/../functions"
 
-  # Keys a manifest may leave out: the same values as odoo_engines.packaging.DEFAULTS.
+  # Keys a manifest may leave out: the same values as odoo_engines_tools.packaging.DEFAULTS.
   manifest_defaults = {
     description     = ""
     topic           = null
@@ -40,7 +40,7 @@ locals {
     )
   }
 
-  # `make package` (odoo_engines.packaging) writes build/<name>.zip; the object is named
+  # `make package` (odoo_engines_tools.packaging) writes build/<name>.zip; the object is named
   # by the archive's SHA-256, so a change of code (and only that) redeploys the function.
   archives = { for name in keys(local.functions) : name => "${path.module}/build/${name}.zip" }
 

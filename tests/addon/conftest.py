@@ -14,7 +14,7 @@ import pytest
 
 from fixtures.real_odoo import harness, real_series
 from odoo_engines.odoo import OdooClient
-from odoo_engines.sandbox.shop import Shop
+from odoo_engines_tools.sandbox.shop import Shop
 from orders.conftest import admin, orders_settings, store  # noqa: F401 - the poller's fixtures
 
 ADDON = "odoo_engines_connector"

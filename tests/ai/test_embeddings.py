@@ -164,7 +164,7 @@ def test_a_slow_provider_times_out_as_transient(local_openai, openai_env):
 
 
 def test_an_unreachable_provider_is_transient(openai_env):
-    from odoo_engines.sandbox.openai_server import LocalOpenAI
+    from odoo_engines_tools.sandbox.openai_server import LocalOpenAI
 
     with LocalOpenAI() as gone:
         url = gone.url

@@ -12,7 +12,7 @@ import pytest
 
 def _started(args: list[str]) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [sys.executable, "-m", "odoo_engines", "sandbox", *args, "--port", "0"],
+        [sys.executable, "-m", "odoo_engines_tools", "sandbox", *args, "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -19,7 +19,7 @@ from odoo_engines.config import load_settings  # noqa: E402 - after the thread p
 from odoo_engines.embeddings import LocalEmbedder, get_embedder  # noqa: E402
 from odoo_engines.llm import get_text_generator  # noqa: E402
 from odoo_engines.logging import configure_logging  # noqa: E402
-from odoo_engines.sandbox.openai_server import LocalOpenAI  # noqa: E402
+from odoo_engines_tools.sandbox.openai_server import LocalOpenAI  # noqa: E402
 
 PRODUCTS = ["Taladro percutor", "Polera de algodón", "Silla de escritorio", "Arroz grano largo",
             "Manguera de riego", "Zapatilla de running", "Lámpara de pie", "Mochila escolar",

@@ -30,7 +30,7 @@ from odoo_engines.db import connect  # noqa: E402
 from odoo_engines.enrichment.resilience import CircuitBreaker  # noqa: E402
 from odoo_engines.enrichment.writer import build_writer  # noqa: E402
 from odoo_engines.logging import configure_logging  # noqa: E402
-from odoo_engines.sandbox.openai_server import LocalOpenAI  # noqa: E402
+from odoo_engines_tools.sandbox.openai_server import LocalOpenAI  # noqa: E402
 
 SOURCE = Path(__file__).resolve().parents[2] / "functions" / "enrich" / "main.py"
 NAMES = ["Laptop Dell Latitude", "Taladro percutor 18 V", "Silla ergonómica", "Aceite de coco",

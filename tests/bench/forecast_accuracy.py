@@ -44,7 +44,7 @@ from odoo_engines.logging import configure_logging  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
 from odoo_engines.sales.demand import load_histories, month_start  # noqa: E402
 from odoo_engines.sales.sync import sync_sales  # noqa: E402
-from odoo_engines.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
+from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 
 HOLD_OUT = 12
 SINGLES = {"seasonal naive": seasonal_naive, "theta": theta, "ses": ses, "tsb": tsb}

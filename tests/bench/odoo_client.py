@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 
 from odoo_engines.odoo import OdooClient
-from odoo_engines.sandbox.odoo import DemoSpec, SandboxOdoo
+from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo
 
 PAGE_SIZE = 500
 CROWD = 2000

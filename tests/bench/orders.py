@@ -26,8 +26,8 @@ from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import get_secret_store
 from odoo_engines.orders.signing import new_webhook_secret
 from odoo_engines.orders.tenants import TenantAdmin
-from odoo_engines.sandbox.odoo import DemoSpec, SandboxOdoo
-from odoo_engines.sandbox.webhook_sink import WebhookSink
+from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo
+from odoo_engines_tools.sandbox.webhook_sink import WebhookSink
 from orders.shop import place_orders
 
 TENANTS = 2

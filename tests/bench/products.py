@@ -37,7 +37,7 @@ from odoo_engines.products.mapping import ODOO_FIELDS  # noqa: E402
 from odoo_engines.products.runner import sync_products  # noqa: E402
 from odoo_engines.products.search import search_products  # noqa: E402
 from odoo_engines.pubsub import LocalPublisher  # noqa: E402
-from odoo_engines.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
+from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 
 QUERIES = [
     "aceite de coco para cocinar", "crema hidratante facial", "jabón artesanal de lavanda",

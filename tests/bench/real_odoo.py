@@ -48,10 +48,10 @@ from odoo_engines.orders.signing import new_webhook_secret  # noqa: E402
 from odoo_engines.orders.tenants import TenantAdmin  # noqa: E402
 from odoo_engines.products.runner import sync_products  # noqa: E402
 from odoo_engines.pubsub import LocalPublisher  # noqa: E402
-from odoo_engines.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
-from odoo_engines.sandbox.real_odoo import Harness  # noqa: E402
-from odoo_engines.sandbox.shop import INTEGRATION_GROUPS, Shop  # noqa: E402
-from odoo_engines.sandbox.webhook_sink import WebhookSink  # noqa: E402
+from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
+from odoo_engines_tools.sandbox.real_odoo import Harness  # noqa: E402
+from odoo_engines_tools.sandbox.shop import INTEGRATION_GROUPS, Shop  # noqa: E402
+from odoo_engines_tools.sandbox.webhook_sink import WebhookSink  # noqa: E402
 
 BATCH = 500  # records per create call
 SERIES = "18.0"

@@ -41,7 +41,7 @@ from odoo_engines.enrichment.api import EnrichApp  # noqa: E402
 from odoo_engines.knowledge.api import create_handler  # noqa: E402
 from odoo_engines.logging import configure_logging  # noqa: E402
 from odoo_engines.orders.api import PollApi  # noqa: E402
-from odoo_engines.sandbox.scheduler import pubsub_event  # noqa: E402
+from odoo_engines_tools.sandbox.scheduler import pubsub_event  # noqa: E402
 
 KEYS = {"INTERNAL_API_KEY": "bench-knowledge", "ENRICH_API_KEY": "bench-enrich"}
 FAULT_TESTS = [

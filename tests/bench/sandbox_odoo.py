@@ -14,7 +14,7 @@ import time
 
 import httpx
 
-from odoo_engines.sandbox.odoo import DemoSpec, SandboxOdoo
+from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo
 
 FIELDS = [
     "name", "default_code", "barcode", "categ_id", "list_price", "standard_price", "type",

@@ -10,9 +10,9 @@ import functions_framework
 import pytest
 
 from odoo_engines.config import load_settings
-from odoo_engines.consoles.tui.backend import OrdersBackend
 from odoo_engines.products.runner import sync_products
 from odoo_engines.pubsub import LocalPublisher
+from odoo_engines_tools.tui.backend import OrdersBackend
 
 API_KEY = "odoo-api-key-3f9a1c"
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

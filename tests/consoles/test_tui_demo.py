@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from odoo_engines.consoles.tui.demo import demo_tenants
+from odoo_engines_tools.tui.demo import demo_tenants
 
 
 def test_each_demo_tenant_reaches_its_own_database_and_is_deleted_after(backend):

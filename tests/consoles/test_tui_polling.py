@@ -6,11 +6,11 @@ import pytest
 from textual.widgets import DataTable, Select, Static
 
 from odoo_engines.consoles.dashboard import sync_log
-from odoo_engines.consoles.tui.app import OperatorConsole
-from odoo_engines.consoles.tui.dialogs import MessageDialog
-from odoo_engines.consoles.tui.logs import SyncLogScreen
-from odoo_engines.consoles.tui.poller import LocalPoller
-from odoo_engines.consoles.tui.retries import PayloadDialog, RetryQueueScreen
+from odoo_engines_tools.tui.app import OperatorConsole
+from odoo_engines_tools.tui.dialogs import MessageDialog
+from odoo_engines_tools.tui.logs import SyncLogScreen
+from odoo_engines_tools.tui.poller import LocalPoller
+from odoo_engines_tools.tui.retries import PayloadDialog, RetryQueueScreen
 
 from .conftest import add_tenant, drive, settle
 

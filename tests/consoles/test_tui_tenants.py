@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from odoo_engines.consoles.tui.app import OperatorConsole
-from odoo_engines.consoles.tui.dialogs import ConfirmDialog
-from odoo_engines.consoles.tui.tenant_form import TenantForm
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.tenants import get_tenant, list_tenants
+from odoo_engines_tools.tui.app import OperatorConsole
+from odoo_engines_tools.tui.dialogs import ConfirmDialog
+from odoo_engines_tools.tui.tenant_form import TenantForm
 
 from .conftest import API_KEY, add_tenant, drive, screen_text, settle
 

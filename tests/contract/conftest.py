@@ -18,8 +18,8 @@ import pytest
 
 from fixtures.real_odoo import harness, real_series
 from odoo_engines.odoo import OdooClient
-from odoo_engines.sandbox.odoo import DemoSpec
-from odoo_engines.sandbox.shop import INTEGRATION_GROUPS, Shop
+from odoo_engines_tools.sandbox.odoo import DemoSpec
+from odoo_engines_tools.sandbox.shop import INTEGRATION_GROUPS, Shop
 from orders.conftest import admin, orders_settings, store  # noqa: F401 - the poller's fixtures
 
 SANDBOX_SERIES = "17.0"

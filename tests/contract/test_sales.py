@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from click.testing import CliRunner
 
-from odoo_engines.cli import cli
 from odoo_engines.sales.production import read_supply
+from odoo_engines_tools.cli import cli
 
 
 def _run(backend, base_env, *args):

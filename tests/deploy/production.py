@@ -15,7 +15,7 @@ import hcl2
 
 from odoo_engines.config import load_settings
 from odoo_engines.errors import ConfigError
-from odoo_engines.packaging import FunctionManifest
+from odoo_engines_tools.packaging import FunctionManifest
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = ROOT / "terraform"

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from deploy.production import FUNCTIONS, ROOT
-from odoo_engines.packaging import list_manifests
+from odoo_engines_tools.packaging import list_manifests
 
 ORDER = [
     "lint-and-test",

@@ -8,9 +8,9 @@ import pytest
 from deploy.production import FUNCTIONS
 from odoo_engines import pubsub
 from odoo_engines.errors import ConfigError
-from odoo_engines.packaging import DEFAULTS, list_manifests, load_manifest
 from odoo_engines.pubsub import local_publisher
-from odoo_engines.sandbox.scheduler import deliver
+from odoo_engines_tools.packaging import DEFAULTS, list_manifests, load_manifest
+from odoo_engines_tools.sandbox.scheduler import deliver
 
 SUITE = {
     "product-sync": "pubsub",

@@ -1,6 +1,6 @@
 """Each function's archive is what Cloud Functions builds, proven in a clean virtualenv.
 
-The archive (built by odoo_engines.packaging, uploaded as is by Terraform) is unpacked,
+The archive (built by odoo_engines_tools.packaging, uploaded as is by Terraform) is unpacked,
 its requirements.txt alone is installed into a fresh virtualenv, and main.py is imported
 there with the environment Terraform gives the function: vendoring and requirements are
 complete, and nothing local (sandbox/, test tools) is needed.
@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from deploy.production import FUNCTIONS, production_env
 from deploy.venvs import import_main, unpack
-from odoo_engines.cli import cli
 from odoo_engines.errors import ConfigError
-from odoo_engines.packaging import build_archive, list_manifests, load_manifest, sha256
+from odoo_engines_tools.cli import cli
+from odoo_engines_tools.packaging import build_archive, list_manifests, load_manifest, sha256
 
 THROWAWAY_MAIN = """
 import functions_framework

@@ -20,7 +20,7 @@ from deploy.production import (
     variable_default,
 )
 from odoo_engines.config import load_settings
-from odoo_engines.packaging import DEFAULTS, MAX_EVENT_TIMEOUT, list_manifests
+from odoo_engines_tools.packaging import DEFAULTS, MAX_EVENT_TIMEOUT, list_manifests
 
 MANIFESTS = list_manifests(FUNCTIONS)
 FUNCTION = ("google_cloudfunctions2_function", "function")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from odoo_engines.cli import cli
 from odoo_engines.enrichment import store
+from odoo_engines_tools.cli import cli
 
 
 def _catalogue(db, rows):

@@ -1,9 +1,9 @@
 """The demo step: a product created through the function, sold below the threshold, and
 the alert shown."""
 
-from odoo_engines.app import App
 from odoo_engines.config import load_settings
-from odoo_engines.demo import step_enrichment
+from odoo_engines_tools.app import App
+from odoo_engines_tools.demo import step_enrichment
 
 
 def test_demo_step_creates_sells_and_shows_the_alert(make_client, capsys):

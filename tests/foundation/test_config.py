@@ -80,7 +80,7 @@ def test_bad_setting_names_the_variable(env, named):
 
 
 def test_cli_prints_one_line_for_a_bad_setting(monkeypatch, capsys):
-    from odoo_engines.cli import main
+    from odoo_engines_tools.cli import main
 
     monkeypatch.setenv("EMBEDDING_DIMENSIONS", "many")
     assert main(["db", "status"]) == 2

@@ -14,7 +14,7 @@ from cloudevents.conversion import to_binary
 from odoo_engines.config import load_settings
 from odoo_engines.db.connection import open_connection
 from odoo_engines.errors import ConfigError, TransientError
-from odoo_engines.sandbox.scheduler import pubsub_event
+from odoo_engines_tools.sandbox.scheduler import pubsub_event
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 RETRIED = ("53300", "57P03", "57P01", "08006", "28P01", "40001")

@@ -5,9 +5,9 @@ import json
 
 from click.testing import CliRunner
 
-from odoo_engines import demo
-from odoo_engines.cli import cli
 from odoo_engines.logging import get_logger
+from odoo_engines_tools import demo
+from odoo_engines_tools.cli import cli
 
 
 def _step_that_logs(app):

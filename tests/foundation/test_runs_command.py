@@ -3,8 +3,8 @@ production with the production database's variables)."""
 
 from click.testing import CliRunner
 
-from odoo_engines.cli import cli
 from odoo_engines.jobs import finish_run, start_run
+from odoo_engines_tools.cli import cli
 
 
 def _runs(env, *args):

@@ -10,8 +10,8 @@ from werkzeug.test import EnvironBuilder
 
 from http_fuzz import CountingStream
 from odoo_engines.errors import ConfigError, PermanentError, TransientError
-from odoo_engines.sandbox.scheduler import pubsub_event
 from odoo_engines.triggers import HttpError, Router, json_body, pubsub_handler, require_api_key
+from odoo_engines_tools.sandbox.scheduler import pubsub_event
 
 
 def _raw_event(data_b64):

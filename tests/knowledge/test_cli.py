@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from odoo_engines.app import App
-from odoo_engines.cli import cli, main
-from odoo_engines.knowledge.cli import demo
 from odoo_engines.knowledge.samples import PRODUCT_CARE
+from odoo_engines_tools.app import App
+from odoo_engines_tools.cli import cli, main
+from odoo_engines_tools.commands.knowledge import demo
 
 from .test_embed import embed
 

@@ -5,10 +5,11 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from odoo_engines.cli import App, cli, main
 from odoo_engines.config import OdooSettings, load_settings
-from odoo_engines.demo import step_odoo
-from odoo_engines.odoo import OdooAuthError, check_odoo, connect_odoo, sandbox_account
+from odoo_engines.errors import ConfigError
+from odoo_engines.odoo import OdooAuthError, check_odoo, connect, connect_odoo, sandbox_account
+from odoo_engines_tools.cli import App, cli, main
+from odoo_engines_tools.demo import step_odoo
 
 
 def test_settings_with_a_url_log_into_that_odoo(odoo_env, odoo_db):
@@ -69,3 +70,10 @@ def test_the_demo_step_reads_products_from_the_sandbox(capsys):
     out = capsys.readouterr().out
     assert "Odoo 17.0" in out and "logged in as admin" in out
     assert len([line for line in out.splitlines() if line.startswith("  ")]) == 5
+
+
+def test_no_url_without_the_tools_installed_is_a_clear_config_error(monkeypatch):
+    # A function archive ships odoo_engines alone: no entry point names a sandbox there.
+    monkeypatch.setattr(connect, "entry_points", lambda **_: ())
+    with pytest.raises(ConfigError, match="ODOO_URL"):
+        connect_odoo(OdooSettings())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from odoo_engines.sandbox.odoo import DemoSpec, business
+from odoo_engines_tools.sandbox.odoo import DemoSpec, business
 
 # products and customers, no orders: each test places the orders it needs
 EMPTY_SHOP = DemoSpec(products=24, partners=8, months=0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from odoo_engines.app import App
-from odoo_engines.orders.demo import step_orders
+from odoo_engines_tools.app import App
+from odoo_engines_tools.orders_demo import step_orders
 
 
 def test_both_tenants_deliver_their_orders_and_are_deleted_after(orders_settings, db, capsys):

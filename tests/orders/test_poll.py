@@ -5,13 +5,13 @@ import dataclasses
 import pytest
 from click.testing import CliRunner
 
-from odoo_engines.cli import cli
 from odoo_engines.orders import outbox
 from odoo_engines.orders.poll import OdooClients, poll_tenant
 from odoo_engines.orders.retry import run_retries
 from odoo_engines.orders.tenants import get_tenant
 from odoo_engines.pubsub import local_publisher
-from odoo_engines.sandbox.odoo import SandboxOdoo
+from odoo_engines_tools.cli import cli
+from odoo_engines_tools.sandbox.odoo import SandboxOdoo
 
 from .conftest import SECRET, add_tenant, at_once, queue_failed
 from .shop import EMPTY_SHOP, place_orders

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
-from odoo_engines.cli import cli
 from odoo_engines.orders import outbox
 from odoo_engines.orders.retry import run_retries
 from odoo_engines.orders.tenants import get_tenant
+from odoo_engines_tools.cli import cli
 
 from .conftest import SECRET, add_tenant, at_once, queue_failed
 

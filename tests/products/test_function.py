@@ -8,11 +8,11 @@ import functions_framework
 import pytest
 from click.testing import CliRunner
 
-from odoo_engines.cli import cli
 from odoo_engines.errors import PermanentError
 from odoo_engines.logging import configure_logging
 from odoo_engines.products.function import handle_product_sync
 from odoo_engines.triggers import PubSubMessage
+from odoo_engines_tools.cli import cli
 
 SOURCE = str(Path(__file__).parents[2] / "functions" / "product-sync" / "main.py")
 

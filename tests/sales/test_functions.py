@@ -15,8 +15,13 @@ from odoo_engines.pubsub import FORECAST, SALES_SYNC, local_publisher
 from odoo_engines.sales.demand import add_months
 from odoo_engines.sales.function import handle_forecast, handle_sales_sync
 from odoo_engines.sales.runner import forecast_everything
-from odoo_engines.sandbox.scheduler import deliver, get_function, load_entry_point, pubsub_event
 from odoo_engines.triggers import PubSubMessage
+from odoo_engines_tools.sandbox.scheduler import (
+    deliver,
+    get_function,
+    load_entry_point,
+    pubsub_event,
+)
 
 from .conftest import client_for, write_history
 

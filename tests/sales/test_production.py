@@ -6,7 +6,6 @@ import csv
 import pytest
 from click.testing import CliRunner
 
-from odoo_engines.cli import cli
 from odoo_engines.config import SalesSettings, load_settings
 from odoo_engines.errors import ConfigError
 from odoo_engines.sales.production import (
@@ -17,6 +16,7 @@ from odoo_engines.sales.production import (
     priority_for,
     read_supply,
 )
+from odoo_engines_tools.cli import cli
 
 from .conftest import client_for
 

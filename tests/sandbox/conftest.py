@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from odoo_engines.sandbox.odoo import Database, DemoSpec
-from odoo_engines.sandbox.odoo.demo_company import populate
+from odoo_engines_tools.sandbox.odoo import Database, DemoSpec
+from odoo_engines_tools.sandbox.odoo.demo_company import populate
 
 _numbers = itertools.count(1)
 

@@ -14,7 +14,7 @@ def test_cli_serves_the_demo_company_until_interrupted():
     command = [
         sys.executable,
         "-m",
-        "odoo_engines",
+        "odoo_engines_tools",
         "sandbox",
         "odoo",
         "--port",
@@ -58,7 +58,7 @@ def test_cli_serves_the_demo_company_until_interrupted():
 
 def test_cli_refuses_an_unknown_version():
     result = subprocess.run(
-        [sys.executable, "-m", "odoo_engines", "sandbox", "odoo", "--version", "12.0"],
+        [sys.executable, "-m", "odoo_engines_tools", "sandbox", "odoo", "--version", "12.0"],
         capture_output=True,
         text=True,
         timeout=30,

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from odoo_engines.sandbox.odoo import Database, DemoSpec
-from odoo_engines.sandbox.odoo.demo_company import ean13, populate, rut
+from odoo_engines_tools.sandbox.odoo import Database, DemoSpec
+from odoo_engines_tools.sandbox.odoo.demo_company import ean13, populate, rut
 
 FIXED = DemoSpec(start=date(2023, 1, 1), now=datetime(2026, 1, 15, 12, 0, 0))
 EVERYTHING = {"active_test": False}

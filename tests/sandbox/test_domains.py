@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from odoo_engines.sandbox.odoo import DemoSpec
-from odoo_engines.sandbox.odoo.domain import normalize
-from odoo_engines.sandbox.odoo.exceptions import OdooValueError
+from odoo_engines_tools.sandbox.odoo import DemoSpec
+from odoo_engines_tools.sandbox.odoo.domain import normalize
+from odoo_engines_tools.sandbox.odoo.exceptions import OdooValueError
 
 
 def names(db, model, domain, **kw):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from odoo_engines.sandbox.odoo.exceptions import OdooValueError, UserError
+from odoo_engines_tools.sandbox.odoo.exceptions import OdooValueError, UserError
 
 from .conftest import JsonRpc
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from odoo_engines.sandbox.odoo import Release
-from odoo_engines.sandbox.odoo.exceptions import AccessDenied
+from odoo_engines_tools.sandbox.odoo import Release
+from odoo_engines_tools.sandbox.odoo.exceptions import AccessDenied
 
 from .conftest import JsonRpc
 

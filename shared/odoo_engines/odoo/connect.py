@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import atexit
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 
 from ..config import OdooSettings
 from ..errors import ConfigError
 from .client import OdooClient
 
-SANDBOX_DB = "sandbox"
-SANDBOX_SEED = 42
+# Where the local stand-in for Odoo comes from when no URL is set: the tools package
+# (odoo_engines_tools, never in a function archive) declares it as an entry point, so
+# this package does not import the tools.
+SANDBOX_ENTRY_POINTS = "odoo_engines.sandbox"
 
 
 @dataclass(frozen=True)
@@ -24,24 +26,15 @@ class SandboxAccount:
     password: str
 
 
-_sandbox_lock = threading.Lock()
-_sandbox: SandboxAccount | None = None
-
-
 def sandbox_account() -> SandboxAccount:
-    """The sandbox Odoo of this process with the demo company, started on first use."""
-    global _sandbox
-    with _sandbox_lock:
-        if _sandbox is None:
-            # Imported here: the sandbox is never needed in production.
-            from ..sandbox.odoo import DemoSpec, SandboxOdoo
-
-            server = SandboxOdoo(host="127.0.0.1", port=0)
-            server.start()
-            atexit.register(server.stop)
-            db = server.add_database(SANDBOX_DB, spec=DemoSpec(), seed=SANDBOX_SEED)
-            _sandbox = SandboxAccount(server.url, db.name, db.login, db.api_key)
-        return _sandbox
+    """The sandbox Odoo of this process, from the installed tools; ConfigError without them."""
+    found = entry_points(group=SANDBOX_ENTRY_POINTS, name="odoo")
+    if not found:
+        raise ConfigError(
+            "no Odoo URL is set (ODOO_URL) and the local sandbox is not installed here"
+        )
+    start: Callable[[], SandboxAccount] = next(iter(found)).load()
+    return start()
 
 
 def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:

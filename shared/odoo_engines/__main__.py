@@ -1,7 +1,0 @@
-"""`python -m odoo_engines` runs the `odoo-engines` command."""
-
-import sys
-
-from .cli import main
-
-sys.exit(main())
