@@ -53,6 +53,8 @@ locals {
     CLOUD_SQL_INSTANCE = google_sql_database_instance.main.connection_name
     DB_NAME            = google_sql_database.main.name
     DB_IAM_AUTH        = var.db_iam_auth ? "true" : "false"
+    # Where tenant administration keeps the poll-tenant jobs (scheduler.tf).
+    ORDERS_JOBS_PROJECT = local.tenant_jobs_project
   }
 }
 

@@ -76,11 +76,14 @@ resource "google_project_iam_member" "database" {
 # only; read (poll-tenant) also tenants' Odoo keys; admin also manages both.
 
 resource "google_project_iam_custom_role" "tenant_scheduler" {
+  project     = local.tenant_jobs_project
   role_id     = "${replace(var.name, "-", "_")}_tenant_scheduler"
   title       = "${var.name} tenant Scheduler jobs"
   description = "Create, change, pause and delete the per-tenant poll jobs"
-  # Only what odoo_engines.orders.scheduler_jobs calls (no run, list or locations). Still
-  # project-wide: Cloud Scheduler has no per-job IAM (README, Security).
+  # Only what odoo_engines.orders.scheduler_jobs calls (no run, list or locations), on the
+  # whole project: Cloud Scheduler has no per-job IAM and ignores IAM conditions on job
+  # names. var.tenant_jobs_project gives the tenants' jobs a project of their own
+  # (scheduler.tf; README, Security).
   permissions = [
     "cloudscheduler.jobs.create",
     "cloudscheduler.jobs.delete",
@@ -125,7 +128,7 @@ locals {
 resource "google_project_iam_member" "tenant_scheduler" {
   for_each = local.tenant_admins
 
-  project = var.project
+  project = local.tenant_jobs_project
   role    = google_project_iam_custom_role.tenant_scheduler.id
   member  = each.value
 }

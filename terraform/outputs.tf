@@ -42,3 +42,8 @@ output "tenant_admin_service_account" {
   description = "Act as this account to add, pause and remove tenants (README)."
   value       = google_service_account.tenant_admin.email
 }
+
+output "tenant_jobs_project" {
+  description = "ORDERS_JOBS_PROJECT for the tenant CLI: the project of the poll-tenant jobs."
+  value       = local.tenant_jobs_project
+}

@@ -18,6 +18,12 @@ locals {
     ]) : "${pair.function}/${pair.topic}" => pair
   }
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  # A push subscription per event function, and one from the tenants' jobs project when
+  # it is set (scheduler.tf); `topic` is the topic's full path.
+  push_subscriptions = merge(
+    { for name, f in local.event_functions : name => { function = name, topic = google_pubsub_topic.topic[f.topic].id } },
+    { for topic in google_pubsub_topic.tenant_jobs : "poll-tenant-jobs" => { function = "poll-tenant", topic = topic.id } },
+  )
 }
 
 resource "google_pubsub_topic" "topic" {
@@ -50,10 +56,10 @@ resource "google_pubsub_subscription" "dead_letter" {
 }
 
 resource "google_pubsub_subscription" "push" {
-  for_each = local.event_functions
+  for_each = local.push_subscriptions
 
   name  = "${each.key}-push"
-  topic = google_pubsub_topic.topic[each.value.topic].id
+  topic = each.value.topic
   # Longer than any event function's timeout (at most 540 s), so a message is not
   # delivered again while its first delivery still runs.
   ack_deadline_seconds       = 600
@@ -75,11 +81,11 @@ resource "google_pubsub_subscription" "push" {
 
   push_config {
     # The path names the topic, as Eventarc's would (pubsub_handler reads it).
-    push_endpoint = "${google_cloudfunctions2_function.function[each.key].service_config[0].uri}/projects/${var.project}/topics/${each.value.topic}"
+    push_endpoint = "${google_cloudfunctions2_function.function[each.value.function].service_config[0].uri}/${each.value.topic}"
 
     oidc_token {
       service_account_email = google_service_account.push.email
-      audience              = google_cloudfunctions2_function.function[each.key].service_config[0].uri
+      audience              = google_cloudfunctions2_function.function[each.value.function].service_config[0].uri
     }
   }
 

@@ -159,6 +159,12 @@ variable "tenant_admins" {
   default     = []
 }
 
+variable "tenant_jobs_project" {
+  description = "Existing project, holding nothing else, for the tenants' poll-tenant Scheduler jobs; \"\" keeps them in var.project. Cloud Scheduler has no per-job IAM, so only a project of their own confines the tenant admins' Scheduler role to those jobs (README, Security)."
+  type        = string
+  default     = ""
+}
+
 variable "max_delivery_attempts" {
   description = "Deliveries of a Pub/Sub message before it goes to the dead-letter topic (5 to 100)."
   type        = number

@@ -141,6 +141,7 @@ class OrdersSettings:
     retry_batch: int = 100
     secret_key: str | None = field(default=None, repr=False)  # local Fernet key
     secret_key_file: Path = Path(".data/orders-secret.key")
+    jobs_project: str | None = None  # project of the poll-tenant jobs; None: gcp_project
 
 
 @dataclass(frozen=True)
@@ -412,6 +413,7 @@ def _orders(e: _Env) -> OrdersSettings:
         retry_batch=e.int("ORDERS_RETRY_BATCH", 100, minimum=1),
         secret_key=e.str("ORDERS_SECRET_KEY"),
         secret_key_file=Path(e.str("ORDERS_SECRET_KEY_FILE", ".data/orders-secret.key")),
+        jobs_project=e.str("ORDERS_JOBS_PROJECT"),
     )
 
 

@@ -25,6 +25,7 @@ FUNCTIONS = ROOT / "functions"
 # `local.common_env`.
 COMPUTED_ENV = {
     "GCP_PROJECT_ID": "demo-project",
+    "ORDERS_JOBS_PROJECT": "demo-project",  # tenant_jobs_project = "": the same project
     "CLOUD_SQL_INSTANCE": "demo-project:us-central1:odoo-engines-db",
     "DB_NAME": "odoo_engines",
     "DB_IAM_AUTH": "false",

@@ -20,6 +20,7 @@ from deploy.production import (
     variable_default,
 )
 from odoo_engines.config import load_settings
+from odoo_engines.pubsub import POLL_TENANT
 from odoo_engines_tools.packaging import DEFAULTS, MAX_EVENT_TIMEOUT, list_manifests
 
 MANIFESTS = list_manifests(FUNCTIONS)
@@ -201,15 +202,23 @@ def test_a_function_publishes_only_to_the_topics_its_manifest_lists():
 
 def test_event_functions_are_pushed_with_retries_and_a_dead_letter_topic():
     push = resource("google_pubsub_subscription", "push")
-    assert push["for_each"] == "${local.event_functions}"
-    assert push["topic"] == "${google_pubsub_topic.topic[each.value.topic].id}"
+    assert push["for_each"] == "${local.push_subscriptions}"
+    assert push["topic"] == "${each.value.topic}"
+    assert (
+        "{for name, f in local.event_functions : name => {function = name,"
+        " topic = google_pubsub_topic.topic[f.topic].id}}"
+    ) in _expression("push_subscriptions")
     assert push["ack_deadline_seconds"] > MAX_EVENT_TIMEOUT
     assert max(m.timeout_seconds for m in MANIFESTS if m.trigger == "pubsub") <= MAX_EVENT_TIMEOUT
     assert _block(push, "retry_policy")["minimum_backoff"]
     dead_letter = _block(push, "dead_letter_policy")
     assert dead_letter["dead_letter_topic"] == "${google_pubsub_topic.dead_letter.id}"
     endpoint = _block(push, "push_config")["push_endpoint"]
-    assert endpoint.endswith("/projects/${var.project}/topics/${each.value.topic}")
+    # A topic's id is its path, projects/P/topics/T, which pubsub_handler reads.
+    assert endpoint == (
+        "${google_cloudfunctions2_function.function[each.value.function]"
+        ".service_config[0].uri}/${each.value.topic}"
+    )
     oidc = _block(_block(push, "push_config"), "oidc_token")
     assert oidc["service_account_email"] == "${google_service_account.push.email}"
     invoker = resource("google_cloud_run_v2_service_iam_member", "push")
@@ -321,3 +330,62 @@ def test_test_odoo_secrets_reach_every_function_that_reads_the_production_accoun
     assert 'contains(f.secrets, "ODOO_PROD_URL") ? local.test_odoo_secrets : []' in secrets
     assert "values(local.manifest_secrets)" in _expression("secret_names")
     assert "local.manifest_secrets" in _expression("function_secrets")
+
+
+# What Terraform creates or grants in the tenants' jobs project, and nothing else.
+IN_TENANT_JOBS_PROJECT = {
+    ("google_project_service", "tenant_jobs"),
+    ("google_pubsub_topic", "tenant_jobs"),
+    ("google_project_iam_custom_role", "tenant_scheduler"),
+    ("google_project_iam_member", "tenant_scheduler"),
+}
+
+
+def test_tenant_jobs_can_have_a_project_of_their_own():
+    """With tenant_jobs_project set, the tenant Scheduler role is defined and granted in
+    that project only, beside the APIs and one poll-tenant topic (a job publishes only to
+    its own project's topics), which a subscription pushes to the poll-tenant function.
+    By default it is the main project and nothing more is created."""
+    assert variable_default("tenant_jobs_project") == ""
+    assert _expression("tenant_jobs_project") == "${coalesce(var.tenant_jobs_project, var.project)}"
+    assert _expression("separate_tenant_jobs") == "${local.tenant_jobs_project != var.project}"
+    placed = {
+        (type_name, name)
+        for type_name, named in terraform()["resource"].items()
+        for name, body in named.items()
+        if "tenant_jobs_project" in str(body.get("project"))
+    }
+    assert placed == IN_TENANT_JOBS_PROJECT
+    for type_name, name in IN_TENANT_JOBS_PROJECT:
+        assert resource(type_name, name)["project"] == "${local.tenant_jobs_project}"
+    grant = resource("google_project_iam_member", "tenant_scheduler")
+    assert grant["role"] == "${google_project_iam_custom_role.tenant_scheduler.id}"
+    services = resource("google_project_service", "tenant_jobs")["for_each"]
+    assert services == (
+        '${toset(local.separate_tenant_jobs ? ["cloudscheduler.googleapis.com",'
+        ' "pubsub.googleapis.com"] : [])}'
+    )
+
+    topic = resource("google_pubsub_topic", "tenant_jobs")
+    assert topic["count"] == "${local.separate_tenant_jobs ? 1 : 0}"
+    assert topic["name"] == "${local.tenant_jobs_topic}"
+    assert _expression("tenant_jobs_topic") == '${local.functions["poll-tenant"].topic}'
+    (poller,) = [m for m in MANIFESTS if m.name == "poll-tenant"]
+    assert poller.topic == POLL_TENANT  # the topic CloudSchedulerJobs names in its project
+    assert (
+        '{for topic in google_pubsub_topic.tenant_jobs : "poll-tenant-jobs" =>'
+        ' {function = "poll-tenant", topic = topic.id}}'
+    ) in _expression("push_subscriptions")
+    dead_letter = resource("google_pubsub_subscription_iam_member", "dead_letter")
+    assert dead_letter["for_each"] == "${google_pubsub_subscription.push}"
+
+
+def test_functions_and_the_cli_create_tenant_jobs_in_the_jobs_project():
+    """ORDERS_JOBS_PROJECT is the jobs project, on every function and as an output."""
+    assert terraform()["locals"]["common_env"]["ORDERS_JOBS_PROJECT"] == (
+        "${local.tenant_jobs_project}"
+    )
+    assert terraform()["output"]["tenant_jobs_project"]["value"] == "${local.tenant_jobs_project}"
+    for manifest in MANIFESTS:
+        settings = load_settings(production_env(manifest))
+        assert settings.orders.jobs_project == settings.gcp_project == "demo-project"

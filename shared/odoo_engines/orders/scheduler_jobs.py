@@ -68,7 +68,8 @@ class TenantScheduler(Protocol):
 
 
 class CloudSchedulerJobs:
-    """Cloud Scheduler jobs in one project and region, with Pub/Sub targets."""
+    """Cloud Scheduler jobs in one project and region, publishing to that project's
+    `poll-tenant` topic (a job can publish only to a topic of its own project)."""
 
     def __init__(self, project: str, region: str, timeout: float = 30.0):
         from google.cloud import scheduler_v1
@@ -200,7 +201,9 @@ def _job(row: dict) -> Job:
 
 
 def get_scheduler(settings: Settings, db: Database) -> TenantScheduler:
-    """Cloud Scheduler when a project is set outside local runs; else the local table."""
+    """Cloud Scheduler when a project is set outside local runs, in the jobs project
+    (ORDERS_JOBS_PROJECT) if there is one; else the local table."""
     if settings.uses_google_cloud:
-        return CloudSchedulerJobs(settings.gcp_project, settings.region)
+        project = settings.orders.jobs_project or settings.gcp_project
+        return CloudSchedulerJobs(project, settings.region)
     return LocalSchedulerJobs(db)
