@@ -50,10 +50,10 @@ class Database:
             raise TransientError(f"database connection failed: {exc}") from exc
         return cur
 
-    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.execute(sql, params).fetchall()]
 
-    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.execute(sql, params).fetchone()
         return tuple(row) if row is not None else None
 

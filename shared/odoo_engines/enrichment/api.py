@@ -93,7 +93,7 @@ def alert_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _page_json(items: list[dict], total: int, limit: int, offset: int) -> dict[str, Any]:
+def _page_json(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
     return {
         "items": items,
         "total": total,

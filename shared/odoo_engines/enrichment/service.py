@@ -107,7 +107,7 @@ def record_sale(
     return {"product": product, "updated_stock": new_stock, "alert": alert}
 
 
-def _alert(db: Database, settings: EnrichmentSettings, product: dict[str, Any]) -> dict:
+def _alert(db: Database, settings: EnrichmentSettings, product: dict[str, Any]) -> dict[str, Any]:
     threshold = settings.low_stock_threshold
     alert = store.insert_alert(
         db, product, threshold, alert_message(product["name"], product["stock"], threshold)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import openai
 
@@ -23,7 +24,7 @@ class OpenAITextGenerator:
         self.model = settings.text_model
         self.calls = 0
 
-    def complete_json(self, system: str, user: str, schema: dict, name: str) -> dict:
+    def complete_json(self, system: str, user: str, schema: dict[str, Any], name: str) -> dict[str, Any]:
         """The model's answer, parsed and valid against `schema`; PermanentError on a
         refusal, a cut-short or invalid answer; TransientError when unavailable."""
         check_schema(schema)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import OdooSettings
 from ..errors import ConfigError
@@ -76,7 +77,7 @@ def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
     return client.login() if login else client
 
 
-def check_odoo(settings: OdooSettings) -> dict:
+def check_odoo(settings: OdooSettings) -> dict[str, Any]:
     """Connect and log in as `TEST_CONNECTIONS_ONLY` does: version, uid, db (typed errors)."""
     with connect_odoo(settings) as client:
         return client.check()

@@ -102,7 +102,7 @@ class JsonRpc:
         self._scrub = scrubber(secret)
         self._ids = itertools.count(1)
 
-    def post(self, path: str, params: dict, *, what: str, idempotent: bool) -> Any:
+    def post(self, path: str, params: dict[str, Any], *, what: str, idempotent: bool) -> Any:
         """One JSON-RPC 2.0 request; the result (None when Odoo omitted it)."""
         body = {"jsonrpc": "2.0", "method": "call", "id": next(self._ids), "params": params}
         response = self.transport.post(path, body, what=what, idempotent=idempotent)
@@ -133,7 +133,7 @@ class JsonRpc:
         message = data.get("message") or error.get("message")
         return from_odoo(self._scrub(data.get("name")), self._scrub(message), where=where)
 
-    def call(self, service: str, method: str, args: list, *, idempotent: bool) -> Any:
+    def call(self, service: str, method: str, args: list[Any], *, idempotent: bool) -> Any:
         return self.post(
             "/jsonrpc",
             {"service": service, "method": method, "args": args},
@@ -141,11 +141,11 @@ class JsonRpc:
             idempotent=idempotent,
         )
 
-    def version(self) -> dict:
+    def version(self) -> dict[str, Any]:
         """`common.version`."""
         return self.call("common", "version", [], idempotent=True)
 
-    def web_version(self) -> dict:
+    def web_version(self) -> dict[str, Any]:
         """The same answer from the web client's route, which outlives `/jsonrpc`."""
         return self.post("/web/webclient/version_info", {}, what="version_info", idempotent=True)
 
@@ -155,7 +155,7 @@ class JsonRpc:
             "common", "authenticate", [self.db, login, self._secret, {}], idempotent=True
         )
 
-    def execute_kw(self, uid: int, model: str, method: str, args: Sequence, kwargs: dict) -> Any:
+    def execute_kw(self, uid: int, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         return self.post(
             "/jsonrpc",
             {
@@ -168,7 +168,7 @@ class JsonRpc:
         )
 
 
-def json2_body(method: str, args: Sequence, kwargs: dict) -> dict:
+def json2_body(method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
     """execute_kw-style `args`/`kwargs` as the named JSON-2 body (`ids` for record methods)."""
     args = list(args)
     body: dict[str, Any] = {}
@@ -218,7 +218,7 @@ class Json2:
         self._headers = {"Authorization": f"bearer {secret}", "X-Odoo-Database": db}
         self._scrub = scrubber(secret)
 
-    def execute(self, model: str, method: str, args: Sequence, kwargs: dict) -> Any:
+    def execute(self, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         what = f"{model}.{method}"
         body = json2_body(method, args, kwargs)
         response = self.transport.post(
@@ -250,7 +250,7 @@ class Json2:
             where=where,
         )
 
-    def context(self) -> dict:
+    def context(self) -> dict[str, Any]:
         """The API key's user context (uid, lang, tz), from `res.users/context_get`."""
         context = self.execute("res.users", "context_get", (), {})
         if not isinstance(context, dict) or not context.get("uid"):

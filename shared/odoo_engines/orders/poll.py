@@ -214,10 +214,10 @@ class _Cycle:
         policy = self.settings.orders
         return sending_time(policy.page_size, policy) + self.settings.odoo.timeout
 
-    def _page(self, reader: OrderReader, orders: list[dict]) -> None:
+    def _page(self, reader: OrderReader, orders: list[dict[str, Any]]) -> None:
         tenant_id = self.tenant.id
         known = outbox.known(self.db, tenant_id, [o["id"] for o in orders])
-        wanted: list[tuple[dict, str]] = []
+        wanted: list[tuple[dict[str, Any], str]] = []
         for order in orders:
             if order["state"] in reader.confirmed:
                 if (order["id"], CONFIRMED) not in known:
@@ -243,7 +243,7 @@ class _Cycle:
             )
         self._deliver(outbox.record(self.db, events))
 
-    def _cancel_needed(self, order_id: int, known: dict) -> bool:
+    def _cancel_needed(self, order_id: int, known: dict[str, Any]) -> bool:
         """A cancelled order gets `order.cancelled` only if the picking app has the order."""
         if (order_id, CANCELLED) in known:
             return False
@@ -334,7 +334,7 @@ class _Cycle:
         (log.warning if result.error else log.info)("poll_cycle", **vars(result))
 
 
-def recent_cycles(db: Database, tenant_id: str, limit: int = 5) -> list[dict]:
+def recent_cycles(db: Database, tenant_id: str, limit: int = 5) -> list[dict[str, Any]]:
     """The tenant's latest `sync_log` rows, newest first."""
     return db.rows(
         "SELECT synced_at, orders_found, orders_sent, orders_failed, error_message,"

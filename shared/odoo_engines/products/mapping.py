@@ -123,7 +123,7 @@ def _odoo_datetime(value: Any) -> datetime | None:
 class ProductRow:
     """One `products` row in COLUMNS order, plus what the sync reports on."""
 
-    values: tuple
+    values: tuple[Any, ...]
 
     @property
     def odoo_id(self) -> int:

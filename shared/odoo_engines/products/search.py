@@ -7,6 +7,7 @@ each search.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from ..db import Database
 from ..embeddings import Embedder
@@ -27,7 +28,7 @@ class Hit:
     similarity: float
     match: str  # "sku", "barcode" or "semantic"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

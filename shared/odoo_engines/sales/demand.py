@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,7 @@ def parse_month(text: str) -> date:
         raise ValueError(f"month must look like YYYY-MM, got {text!r}") from None
 
 
-def _window(start: date) -> tuple:
+def _window(start: date) -> tuple[Any, ...]:
     return (CONFIRMED_STATES, add_months(start, -MAX_HISTORY_MONTHS), start, NOT_DEMAND_TYPES)
 
 

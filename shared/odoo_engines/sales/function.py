@@ -113,7 +113,7 @@ def _month(month: str | None) -> date | None:
 
 
 def _plan(db: Database, settings: Settings, publisher, target: date | None,
-          message_id: str) -> dict:  # fmt: skip
+          message_id: str) -> dict[str, Any]:  # fmt: skip
     # The message id names the run, so a redelivered request re-publishes the same shards.
     run = start_forecast(db, settings, target, run_id=f"msg-{message_id}" if message_id else None)
     for shard_message in run.shard_messages():

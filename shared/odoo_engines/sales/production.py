@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import date
+from typing import Any
 
 from ..config import SalesSettings
 from ..db import Database
@@ -129,7 +130,7 @@ def read_supply(client: OdooClient, product_ids: Sequence[int]) -> Supply:
     return Supply(stock, incoming["mrp.production"], incoming["purchase.order.line"], source)
 
 
-def _sum(records: list[dict], quantity) -> dict[int, float]:
+def _sum(records: list[dict[str, Any]], quantity) -> dict[int, float]:
     totals: dict[int, float] = defaultdict(float)
     for record in records:
         product_id = many2one(record.get("product_id"))[0]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..db import Database
 from ..jobs import TimeBudget, load_cursor, save_cursor
@@ -52,10 +53,10 @@ class SyncCounts:
     lines_updated: int = 0
     lines_removed: int = 0
     lines_skipped: int = 0  # sections, notes, down payments
-    state_changes: Counter = field(default_factory=Counter)
+    state_changes: Counter[str] = field(default_factory=Counter[str])
     complete: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "pages": self.pages,
             "orders": self.orders,
@@ -74,9 +75,9 @@ class _Products:
 
     def __init__(self, client: OdooClient):
         self.client = client
-        self.known: dict[int, dict] = {}
+        self.known: dict[int, dict[str, Any]] = {}
 
-    def get(self, ids: set[int]) -> dict[int, dict]:
+    def get(self, ids: set[int]) -> dict[int, dict[str, Any]]:
         missing = [i for i in ids if i not in self.known]
         if missing:
             for product in self.client.read("product.product", missing, PRODUCT_FIELDS):
@@ -112,8 +113,8 @@ def sync_sales(
 def _store_page(
     db: Database,
     client: OdooClient,
-    orders: list[dict],
-    cursor: dict,
+    orders: list[dict[str, Any]],
+    cursor: dict[str, Any],
     products: _Products,
     units: Units,
     counts: SyncCounts,
