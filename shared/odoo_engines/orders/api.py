@@ -13,6 +13,8 @@ Manager. The instance keeps one database connection for the lookups it does make
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import hmac
 import threading
@@ -74,13 +76,13 @@ class PollApi:
     def settings(self) -> Settings:
         return load_settings(self._env)
 
-    def health(self, request: Request):
+    def health(self, request: Request) -> dict[str, str]:
         """The settings load and the database answers (the deploy's smoke step asks)."""
         with self.database() as db:
             db.fetchval("SELECT 1")
         return {"status": "ok", "function": "orders-api"}
 
-    def request_poll(self, request: Request, tenant_id: str):
+    def request_poll(self, request: Request, tenant_id: str) -> tuple[dict[str, str], int]:
         """Publish a poll-tenant message for the tenant (202), after checking its secret."""
         caller = self._caller(tenant_id) if is_tenant_id(tenant_id) else None
         # the same answer for a malformed id, an unknown tenant and a wrong secret
