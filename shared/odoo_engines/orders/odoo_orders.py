@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from ..odoo import OdooClient, Page
 from .payload import Related
 
 ORDER_FIELDS = [
@@ -58,12 +59,14 @@ def _ids(values: Iterable[Any]) -> list[int]:
 class OrderReader:
     """Orders of one Odoo database through the shared client (`odoo_engines.odoo`)."""
 
-    def __init__(self, client):
+    def __init__(self, client: OdooClient) -> None:
         self.client = client
         self.confirmed = confirmed_states(client.version.major)
         self.partner_fields = client.existing_fields("res.partner", PARTNER_FIELDS)
 
-    def pages(self, cursor: dict[str, Any] | None, page_size: int, since: datetime | None = None) -> Iterator[Any]:
+    def pages(
+        self, cursor: dict[str, Any] | None, page_size: int, since: datetime | None = None
+    ) -> Iterator[Page]:
         """Pages of confirmed and cancelled orders changed since `cursor` (keyset); with
         `since`, only orders confirmed at or after it (Odoo sets date_order on confirming)."""
         domain = [["state", "in", [*self.confirmed, "cancel"]]]

@@ -33,12 +33,12 @@ class Source:
 class Related:
     """Records the orders point to, by id, read in batches."""
 
-    lines: dict[int, dict[str, Any]] = field(default_factory=dict[str, Any])
-    partners: dict[int, dict[str, Any]] = field(default_factory=dict[str, Any])
-    products: dict[int, dict[str, Any]] = field(default_factory=dict[str, Any])
-    ptavs: dict[int, dict[str, Any]] = field(default_factory=dict[str, Any])
-    states: dict[int, dict[str, Any]] = field(default_factory=dict[str, Any])
-    countries: dict[int, dict[str, Any]] = field(default_factory=dict[str, Any])
+    lines: dict[int, dict[str, Any]] = field(default_factory=dict)
+    partners: dict[int, dict[str, Any]] = field(default_factory=dict)
+    products: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ptavs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    states: dict[int, dict[str, Any]] = field(default_factory=dict)
+    countries: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def external_id(odoo_db: str, order_id: int) -> str:
@@ -69,15 +69,15 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             self.parts.append("\n")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in self._BREAKS:
             self.parts.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 

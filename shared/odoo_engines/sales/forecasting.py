@@ -68,7 +68,7 @@ class ShardResult:
     skus: int = 0
     fallbacks: int = 0
     seconds: float = 0.0
-    models: Counter[str] = field(default_factory=Counter[str])
+    models: Counter[str] = field(default_factory=Counter)
     run_complete: bool = False
 
 

@@ -53,7 +53,7 @@ class SyncCounts:
     lines_updated: int = 0
     lines_removed: int = 0
     lines_skipped: int = 0  # sections, notes, down payments
-    state_changes: Counter[str] = field(default_factory=Counter[str])
+    state_changes: Counter[str] = field(default_factory=Counter)
     complete: bool = False
 
     def as_dict(self) -> dict[str, Any]:
