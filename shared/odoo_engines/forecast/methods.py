@@ -116,8 +116,8 @@ def theta(y: np.ndarray, h: int, m: int) -> np.ndarray:
     if seasonal is None:
         return forecast
     season = indices[(n + np.arange(h)) % m]
-    seasonal: np.ndarray = forecast * season if multiplicative else forecast + season
-    return seasonal
+    reseasoned: np.ndarray = forecast * season if multiplicative else forecast + season
+    return reseasoned
 
 
 def _theta_seasonal(y: np.ndarray, m: int) -> tuple[np.ndarray, bool] | None:
@@ -207,10 +207,10 @@ def _holt_winters(
     n = y.size
     if m < 2 or n < 2 * m:
         raise ValueError("Holt-Winters needs two seasons")
-    level, slope, season = _initial_states(y, m, multiplicative)
+    level0, slope0, season = _initial_states(y, m, multiplicative)
     alpha, beta, gamma, phi = HW_GRID
-    level = np.full(alpha.size, level)
-    slope = np.full(alpha.size, slope)
+    level = np.full(alpha.size, level0)
+    slope = np.full(alpha.size, slope0)
     seasons = np.tile(season, (alpha.size, 1))
     alpha_beta = alpha * beta
     sse = np.zeros(alpha.size)
@@ -284,8 +284,8 @@ def airline_log(y: np.ndarray, h: int, m: int) -> np.ndarray:
     if y.min() <= 0:
         return airline(y, h, m)
     with np.errstate(over="ignore"):
-        airline: np.ndarray = np.exp(_airline(np.log(y), h, m))
-        return airline
+        on_logs: np.ndarray = np.exp(_airline(np.log(y), h, m))
+        return on_logs
 
 
 def _airline(z: np.ndarray, h: int, m: int) -> np.ndarray:
