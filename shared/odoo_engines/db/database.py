@@ -35,7 +35,9 @@ class Database:
         self.has_vector = register_vector(conn)
 
     # -- statements -------------------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] = (), stream=None):
+    def execute(
+        self, sql: str, params: Sequence[Any] = (), stream: Iterable[bytes] | None = None
+    ) -> pg8000.dbapi.Cursor:
         """Run one statement; returns the cursor (rows via fetchall).
 
         Without params the simple protocol is used, so a `;`-separated script works too.
@@ -123,7 +125,7 @@ class Database:
     def __enter__(self) -> Database:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -168,7 +170,8 @@ def _copy_escape(value: Any) -> str:
         value = json.dumps(value, ensure_ascii=False, default=str)
     elif not isinstance(value, str):
         value = str(value)
-    return value.translate(_ESCAPES) if _needs_escape(value) else value
+    text: str = value
+    return text.translate(_ESCAPES) if _needs_escape(text) else text
 
 
 def _needs_escape(text: str) -> bool:
