@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from ..logging import get_logger
 from .errors import OdooAuthError, OdooModelMissing, OdooServerError
@@ -311,7 +311,8 @@ class OdooClient:
         """`search_read` asking only for fields that exist in this version."""
         fields_arg = self._fields_arg(model, fields)
         options = _options(order=order, limit=limit, offset=offset, context=context)
-        return self.execute(model, "search_read", domain, fields=fields_arg, **options)
+        records = self.execute(model, "search_read", domain, fields=fields_arg, **options)
+        return cast(list[dict[str, Any]], records)  # Odoo's JSON answer
 
     def search(
         self,
@@ -324,11 +325,11 @@ class OdooClient:
     ) -> list[int]:
         """Ids matching `domain`."""
         options = _options(order=order, limit=limit, offset=offset, context=context)
-        return self.execute(model, "search", domain, **options)
+        return cast(list[int], self.execute(model, "search", domain, **options))
 
     def search_count(self, model: str, domain: list[Any], context: dict[str, Any] | None = None) -> int:
         """How many records match `domain`."""
-        return self.execute(model, "search_count", domain, **_options(context=context))
+        return cast(int, self.execute(model, "search_count", domain, **_options(context=context)))
 
     def read(
         self,
@@ -385,14 +386,15 @@ class OdooClient:
 
         def fetch(full_domain: list[Any], order: str, limit: int) -> list[dict[str, Any]]:
             if inline:
-                spec = {name: {"fields": {f: {} for f in inline[name]}} if name in inline else {}
-                        for name in self._fields_arg(model, wanted)}  # fmt: skip
+                spec: dict[str, dict[str, Any]] = {
+                    name: {"fields": {f: {} for f in inline[name]}} if name in inline else {}
+                    for name in self.existing_fields(model, wanted)}  # fmt: skip
                 # count_limit=limit: a full page would otherwise make Odoo count every
                 # match (a second query per page) for a `length` we never read.
                 found = self.execute(model, "web_search_read", domain=full_domain,
                                      specification=spec, order=order, limit=limit,
                                      count_limit=limit, **_options(context=context))  # fmt: skip
-                return found["records"]
+                return cast(list[dict[str, Any]], found["records"])
             return self.search_read(
                 model, full_domain, wanted, order=order, limit=limit, context=context
             )

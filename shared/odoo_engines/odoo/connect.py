@@ -56,6 +56,7 @@ def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
         account = sandbox_account()
         url, db, username, password = account.url, account.db, account.login, account.password
     else:
+        assert settings.url  # not the sandbox and nothing missing: the URL is set
         url, db, username, password = (
             settings.url,
             settings.db,

@@ -7,8 +7,8 @@ and turn Odoo's error envelopes into the typed errors of `errors.py`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import httpx
 
@@ -57,14 +57,14 @@ class EndpointMissing(OdooServerError):
     """`/jsonrpc` answered 404: the deprecated RPC services are off on this server."""
 
 
-def scrubber(secret: str):
+def scrubber(secret: str) -> Callable[[Any], str | None]:
     """A function that removes `secret` from any text Odoo sends back."""
 
     def scrub(text: Any) -> str | None:
         if text is None:
             return None
-        text = str(text)
-        return text.replace(secret, "[REDACTED]") if secret else text
+        plain = str(text)
+        return plain.replace(secret, "[REDACTED]") if secret else plain
 
     return scrub
 
@@ -129,7 +129,8 @@ class JsonRpc:
             return EndpointMissing(
                 f"Odoo {where} failed: /jsonrpc answered 404 (RPC services disabled)", status=404
             )
-        data = error.get("data") if isinstance(error.get("data"), dict) else {}
+        raw = error.get("data")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         message = data.get("message") or error.get("message")
         return from_odoo(self._scrub(data.get("name")), self._scrub(message), where=where)
 
@@ -143,19 +144,23 @@ class JsonRpc:
 
     def version(self) -> dict[str, Any]:
         """`common.version`."""
-        return self.call("common", "version", [], idempotent=True)
+        return cast(dict[str, Any], self.call("common", "version", [], idempotent=True))
 
     def web_version(self) -> dict[str, Any]:
         """The same answer from the web client's route, which outlives `/jsonrpc`."""
-        return self.post("/web/webclient/version_info", {}, what="version_info", idempotent=True)
+        answer = self.post("/web/webclient/version_info", {}, what="version_info", idempotent=True)
+        return cast(dict[str, Any], answer)
 
     def authenticate(self, login: str) -> int | bool:
         """The user's id, or False when Odoo refuses the login."""
-        return self.call(
+        uid = self.call(
             "common", "authenticate", [self.db, login, self._secret, {}], idempotent=True
         )
+        return cast(int | bool, uid)
 
-    def execute_kw(self, uid: int, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    def execute_kw(
+        self, uid: int, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]
+    ) -> Any:
         return self.post(
             "/jsonrpc",
             {
