@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..odoo import OdooClient, Page
 from .payload import Related
+
+if TYPE_CHECKING:
+    from ..odoo import OdooClient, Page
 
 ORDER_FIELDS = [
     "name",
