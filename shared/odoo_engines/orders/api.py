@@ -55,7 +55,8 @@ class _Caller:
     def accepts(self, request: Request) -> bool:
         header = _digest(request.headers.get("X-Webhook-Secret", ""))
         token = _digest(request.args.get("token", ""))
-        return self.secret is not None and (
+        # both are set or neither (see _caller); testing both lets mypy narrow
+        return self.secret is not None and self.token is not None and (
             hmac.compare_digest(header, self.secret) | hmac.compare_digest(token, self.token)
         )
 

@@ -141,7 +141,9 @@ def enqueue(
     )
 
 
-def discard_cancelled(db: Database, connection_id: str, order_id: int, event: str, why: str):
+def discard_cancelled(
+    db: Database, connection_id: str, order_id: int, event: str, why: str
+) -> bool:
     """Discard a queued, undelivered event of an order cancelled in Odoo, and record the
     cancellation so the event is never sent; True if one was discarded.
 
