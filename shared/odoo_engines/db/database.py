@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pg8000.dbapi
@@ -23,6 +23,17 @@ from .vector import register_vector, to_vector_text
 # SQLSTATE classes that retrying can fix: connection loss, serialization/deadlock,
 # lock timeouts, query cancellation (statement_timeout), server shutdown.
 _TRANSIENT_SQLSTATES = ("08", "40", "55P03", "57014", "57P01", "57P02", "57P03", "53")
+
+
+class Cursor(Protocol):
+    """The part of pg8000's DB-API cursor the engines use (pg8000 ships no types)."""
+
+    rowcount: int
+    description: Sequence[Sequence[Any]] | None  # (name, type code, ...) per column
+
+    def fetchall(self) -> Sequence[Sequence[Any]]: ...
+
+    def fetchone(self) -> Sequence[Any] | None: ...
 
 
 class Database:
@@ -37,12 +48,12 @@ class Database:
     # -- statements -------------------------------------------------------------------
     def execute(
         self, sql: str, params: Sequence[Any] = (), stream: Iterable[bytes] | None = None
-    ) -> pg8000.dbapi.Cursor:
+    ) -> Cursor:
         """Run one statement; returns the cursor (rows via fetchall).
 
         Without params the simple protocol is used, so a `;`-separated script works too.
         """
-        cur = self.conn.cursor()
+        cur: Cursor = self.conn.cursor()
         self.statements += 1
         try:
             cur.execute(sql, tuple(params), stream=stream)

@@ -82,7 +82,8 @@ def _window(start: date) -> tuple[Any, ...]:
 
 def count_skus(db: Database, start: date) -> int:
     """SKUs with a confirmed sale in the history window before `start`."""
-    return db.fetchval(_COUNT_SKUS, _window(start))
+    count: int = db.fetchval(_COUNT_SKUS, _window(start))
+    return count
 
 
 def load_histories(db: Database, start: date, shard: int = 0, shards: int = 1) -> list[SkuHistory]:
