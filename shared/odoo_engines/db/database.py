@@ -31,6 +31,10 @@ class Cursor(Protocol):
     rowcount: int
     description: Sequence[Sequence[Any]] | None  # (name, type code, ...) per column
 
+    def execute(
+        self, sql: str, params: tuple[Any, ...], stream: Iterable[bytes] | None = None
+    ) -> object: ...
+
     def fetchall(self) -> Sequence[Sequence[Any]]: ...
 
     def fetchone(self) -> Sequence[Any] | None: ...
