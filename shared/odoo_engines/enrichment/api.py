@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 import structlog
 from flask import Request, Response
@@ -76,6 +76,10 @@ def product_json(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@overload
+def alert_json(row: Mapping[str, Any]) -> dict[str, Any]: ...
+@overload
+def alert_json(row: None) -> None: ...
 def alert_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The seed's alert `{product_name, current_stock, alert_message}` with id and state."""
     if row is None:
@@ -134,6 +138,7 @@ class EnrichApp:
     def breaker(self) -> CircuitBreaker:
         """The LLM circuit breaker every request of this process shares."""
         _ = self.settings  # built with the settings
+        assert self._breaker is not None
         return self._breaker
 
     def writer(self) -> ProductWriter:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 import openai
+from structlog.typing import FilteringBoundLogger
 
 from ..errors import TransientError
 from ..logging import get_logger
@@ -152,7 +153,8 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """The wait after failed attempt number `attempt` (1-based)."""
-        return self.backoff * 2 ** (attempt - 1)
+        wait: float = self.backoff * 2 ** (attempt - 1)
+        return wait
 
 
 def is_timeout(exc: BaseException) -> bool:
@@ -175,7 +177,7 @@ def call_with_retries(
     operation: str,
     timeout: float,
     sleep: Callable[[float], None] = time.sleep,
-    logger=log,
+    logger: FilteringBoundLogger = log,
 ) -> T:
     """Call `fn` through `breaker`, retrying TransientErrors per `policy`.
 

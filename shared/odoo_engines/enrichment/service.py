@@ -140,6 +140,7 @@ def edit_product(
         if edit.category is not None:
             store.set_human_category(db, product_id, edit.category)
         product = store.get_product(db, product_id)
+    assert product is not None  # locked above, so still there
     log.info(
         "product_edited",
         product_id=product_id,
