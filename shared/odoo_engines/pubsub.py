@@ -40,7 +40,7 @@ class GooglePublisher:
     """google-cloud-pubsub, topics under one project; waits for the server's ack."""
 
     def __init__(self, project: str, timeout: float = 30.0):
-        from google.cloud import pubsub_v1
+        from google.cloud import pubsub_v1  # type: ignore[attr-defined]  # no py.typed
 
         self.client = pubsub_v1.PublisherClient()
         self.project = project
@@ -50,7 +50,10 @@ class GooglePublisher:
         path = self.client.topic_path(self.project, topic)
         body = json.dumps(data, default=str).encode()
         try:
-            return self.client.publish(path, body, **attributes).result(timeout=self.timeout)
+            message_id: str = self.client.publish(path, body, **attributes).result(
+                timeout=self.timeout
+            )
+            return message_id
         except Exception as exc:
             raise TransientError(f"publishing to {topic} failed: {exc}") from exc
 

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import openai
+from openai.types.shared_params import ResponseFormatJSONSchema
 
 from ..config import OpenAISettings
 from ..errors import PermanentError
@@ -28,7 +29,7 @@ class OpenAITextGenerator:
         """The model's answer, parsed and valid against `schema`; PermanentError on a
         refusal, a cut-short or invalid answer; TransientError when unavailable."""
         check_schema(schema)
-        response_format = {
+        response_format: ResponseFormatJSONSchema = {
             "type": "json_schema",
             "json_schema": {
                 # The API takes 1-64 characters of a-z, A-Z, 0-9, _ and -.
@@ -61,6 +62,6 @@ class OpenAITextGenerator:
             answer = json.loads(choice.message.content or "")
         except ValueError:
             raise PermanentError(f"OpenAI's answer to {name} is not valid JSON") from None
-        answer = fit_strings(answer, schema)
-        validate(answer, schema)
-        return answer
+        fitted: dict[str, Any] = fit_strings(answer, schema)
+        validate(fitted, schema)
+        return fitted
