@@ -55,7 +55,7 @@ class OfflineTextGenerator:
             raise PermanentError(f"nothing to write {name!r} from: the user text is empty")
         self.calls += 1
         facts = read_facts(user)
-        result = _Filler(self, facts).fill(schema, name)
+        result: dict[str, Any] = _Filler(self, facts).fill(schema, name)
         validate(result, schema)
         return result
 
@@ -68,7 +68,8 @@ class OfflineTextGenerator:
     def similarities(self, text: str, options: list[str]) -> np.ndarray:
         """Cosine similarity of `text` to each option under the offline model."""
         vectors = self._embed([text, *options])
-        return vectors[1:] @ vectors[0]
+        similarity: np.ndarray = vectors[1:] @ vectors[0]
+        return similarity
 
     def rank(self, text: str, options: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Options' indices best first, and each option's softmax probability."""
@@ -196,13 +197,14 @@ class _Filler:
 
     def fill_array(self, schema: dict[str, Any], key: str) -> list[Any]:
         items = schema.get("items") or {"type": "string"}
-        low, high = schema.get("minItems", 0), schema.get("maxItems", 5)
+        low: int = schema.get("minItems", 0)
+        high: int = schema.get("maxItems", 5)
         if "enum" in items:
             options = items["enum"]
             order, probabilities = self.generator.rank(self.context, [str(o) for o in options])
             best = probabilities[order[0]]
             # Every option nearly as likely as the best one, at least minItems of them.
-            picked = [options[i] for i in order if probabilities[i] >= best / 2]
+            picked: list[Any] = [options[i] for i in order if probabilities[i] >= best / 2]
             return (picked + [options[i] for i in order if options[i] not in picked])[
                 : max(low, min(high, len(picked)))
             ]
