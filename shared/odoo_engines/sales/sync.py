@@ -127,10 +127,12 @@ def _store_page(
         else []
     )
     sale_lines = [line for line in lines if is_sale_line(line)]
-    known = products.get({many2one(line["product_id"])[0] for line in sale_lines})
+    # is_sale_line keeps only lines with a product, so every id is set
+    known = products.get({pid for line in sale_lines if (pid := many2one(line["product_id"])[0])})
     rows = []
     for line in sale_lines:
         product_id, product_name = many2one(line["product_id"])
+        assert product_id is not None  # a sale line has a product
         product = known.get(product_id) or {"id": product_id, "name": product_name}
         quantity = units.convert(
             float(line.get("product_uom_qty") or 0.0),

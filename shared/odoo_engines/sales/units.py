@@ -58,7 +58,11 @@ def _sizes(rows: list[dict[str, Any]], relative: bool) -> dict[int, float]:
             row = by_id[uom_id]
             parent, _ = many2one(row.get("relative_uom_id"))
             own = row.get("relative_factor") or 1.0
-            inherited = size(parent, depth + 1) if parent in by_id and depth < 20 else 1.0
+            inherited = (
+                size(parent, depth + 1)
+                if parent is not None and parent in by_id and depth < 20
+                else 1.0
+            )
             sizes[uom_id] = own * inherited
         return sizes[uom_id]
 
