@@ -200,9 +200,7 @@ def holt_winters(y: np.ndarray, h: int, m: int) -> np.ndarray:
     return forecast
 
 
-def _holt_winters(
-    y: np.ndarray, h: int, m: int, multiplicative: bool
-) -> tuple[np.ndarray, float]:
+def _holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool) -> tuple[np.ndarray, float]:
     """One Holt-Winters form fitted over `HW_GRID`: (forecast, -2 log-likelihood + const)."""
     n = y.size
     if m < 2 or n < 2 * m:
@@ -242,9 +240,7 @@ def _holt_winters(
     return (trend * index if multiplicative else trend + index), float(criterion[best])
 
 
-def _initial_states(
-    y: np.ndarray, m: int, multiplicative: bool
-) -> tuple[float, float, np.ndarray]:
+def _initial_states(y: np.ndarray, m: int, multiplicative: bool) -> tuple[float, float, np.ndarray]:
     """Level and slope before the first month and one season of indices, from a line
     through the yearly means of the first (up to `HW_INIT_SEASONS`) seasons."""
     k = min(HW_INIT_SEASONS, y.size // m)

@@ -24,14 +24,18 @@ def naive_scale(train: ArrayLike, season_length: int = 12, power: int = 1) -> fl
     return max(float((np.abs(y) ** power).mean()) if y.size else 1.0, 1e-9)
 
 
-def mase(actual: ArrayLike, forecast: ArrayLike, train: ArrayLike, season_length: int = 12) -> float:
+def mase(
+    actual: ArrayLike, forecast: ArrayLike, train: ArrayLike, season_length: int = 12
+) -> float:
     """Mean absolute scaled error of `forecast` against `actual`."""
     a = np.asarray(actual, dtype=float)
     f = np.asarray(forecast, dtype=float)
     return float(np.abs(a - f).mean() / naive_scale(train, season_length))
 
 
-def rmsse(actual: ArrayLike, forecast: ArrayLike, train: ArrayLike, season_length: int = 12) -> float:
+def rmsse(
+    actual: ArrayLike, forecast: ArrayLike, train: ArrayLike, season_length: int = 12
+) -> float:
     """Root mean squared scaled error of `forecast` against `actual`."""
     a = np.asarray(actual, dtype=float)
     f = np.asarray(forecast, dtype=float)

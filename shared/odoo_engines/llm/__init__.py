@@ -24,7 +24,9 @@ class TextGenerator(Protocol):
     offline: bool  # True: written locally from the prompt, no language model involved
     calls: int  # provider calls made so far
 
-    def complete_json(self, system: str, user: str, schema: dict[str, Any], name: str) -> dict[str, Any]:
+    def complete_json(
+        self, system: str, user: str, schema: dict[str, Any], name: str
+    ) -> dict[str, Any]:
         """An object valid against `schema`, answering `user` under `system`."""
         ...
 

@@ -46,7 +46,9 @@ class OfflineTextGenerator:
         self._embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}
 
-    def complete_json(self, system: str, user: str, schema: dict[str, Any], name: str) -> dict[str, Any]:
+    def complete_json(
+        self, system: str, user: str, schema: dict[str, Any], name: str
+    ) -> dict[str, Any]:
         """An object valid against `schema`, written from `user` (`system` is not read)."""
         check_schema(schema)
         if "object" not in types_of(schema):

@@ -25,7 +25,9 @@ class OpenAITextGenerator:
         self.model = settings.text_model
         self.calls = 0
 
-    def complete_json(self, system: str, user: str, schema: dict[str, Any], name: str) -> dict[str, Any]:
+    def complete_json(
+        self, system: str, user: str, schema: dict[str, Any], name: str
+    ) -> dict[str, Any]:
         """The model's answer, parsed and valid against `schema`; PermanentError on a
         refusal, a cut-short or invalid answer; TransientError when unavailable."""
         check_schema(schema)

@@ -327,7 +327,9 @@ class OdooClient:
         options = _options(order=order, limit=limit, offset=offset, context=context)
         return cast(list[int], self.execute(model, "search", domain, **options))
 
-    def search_count(self, model: str, domain: list[Any], context: dict[str, Any] | None = None) -> int:
+    def search_count(
+        self, model: str, domain: list[Any], context: dict[str, Any] | None = None
+    ) -> int:
         """How many records match `domain`."""
         return cast(int, self.execute(model, "search_count", domain, **_options(context=context)))
 

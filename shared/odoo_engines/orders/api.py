@@ -13,8 +13,6 @@ Manager. The instance keeps one database connection for the lookups it does make
 
 from __future__ import annotations
 
-from typing import Any
-
 import hashlib
 import hmac
 import threading
@@ -56,8 +54,10 @@ class _Caller:
         header = _digest(request.headers.get("X-Webhook-Secret", ""))
         token = _digest(request.args.get("token", ""))
         # both are set or neither (see _caller); testing both lets mypy narrow
-        return self.secret is not None and self.token is not None and (
-            hmac.compare_digest(header, self.secret) | hmac.compare_digest(token, self.token)
+        return (
+            self.secret is not None
+            and self.token is not None
+            and (hmac.compare_digest(header, self.secret) | hmac.compare_digest(token, self.token))
         )
 
 

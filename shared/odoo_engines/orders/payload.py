@@ -154,7 +154,9 @@ def _items(order: dict[str, Any], related: Related, odoo_db: str) -> list[dict[s
     return items
 
 
-def _address(partner: dict[str, Any], related: Related, fallback_phone: str | None) -> dict[str, Any]:
+def _address(
+    partner: dict[str, Any], related: Related, fallback_phone: str | None
+) -> dict[str, Any]:
     state = related.states.get(_id(partner.get("state_id")) or 0, {})
     country = related.countries.get(_id(partner.get("country_id")) or 0, {})
     return {
@@ -170,7 +172,9 @@ def _address(partner: dict[str, Any], related: Related, fallback_phone: str | No
     }
 
 
-def order_payload(order: dict[str, Any], related: Related, source: Source, event: str = CONFIRMED) -> dict[str, Any]:
+def order_payload(
+    order: dict[str, Any], related: Related, source: Source, event: str = CONFIRMED
+) -> dict[str, Any]:
     """The webhook payload of one sale.order (with its related records in `related`)."""
     customer = related.partners.get(_id(order.get("partner_id")) or 0, {})
     shipping = related.partners.get(_id(order.get("partner_shipping_id")) or 0, customer)

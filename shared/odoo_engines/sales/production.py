@@ -130,9 +130,7 @@ def read_supply(client: OdooClient, product_ids: Sequence[int]) -> Supply:
     return Supply(stock, incoming["mrp.production"], incoming["purchase.order.line"], source)
 
 
-def _sum(
-    records: list[dict[str, Any]], quantity: Callable[..., float]
-) -> dict[int, float]:
+def _sum(records: list[dict[str, Any]], quantity: Callable[..., float]) -> dict[int, float]:
     totals: dict[int, float] = defaultdict(float)
     for record in records:
         product_id = many2one(record.get("product_id"))[0]
