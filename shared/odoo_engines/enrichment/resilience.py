@@ -13,14 +13,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import openai
-from structlog.typing import FilteringBoundLogger
 
 from ..errors import TransientError
 from ..logging import get_logger
+
+if TYPE_CHECKING:
+    from structlog.typing import FilteringBoundLogger
 
 log = get_logger("enrichment.llm")
 T = TypeVar("T")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openai
-from openai.types.shared_params import ResponseFormatJSONSchema
 
 from ..config import OpenAISettings
 from ..errors import PermanentError
 from ..openai_api import build_client, provider_errors
 from .schema import check_schema, fit_strings, strict_schema, validate
+
+if TYPE_CHECKING:
+    from openai.types.shared_params import ResponseFormatJSONSchema
 
 
 class OpenAITextGenerator:

@@ -18,13 +18,15 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cloudevents.http import CloudEvent
 from werkzeug.wrappers import Request
 
 from ..errors import PermanentError
 from ..logging import get_logger, set_trace
+
+if TYPE_CHECKING:
+    from cloudevents.http import CloudEvent
 
 log = get_logger("trigger")
 
