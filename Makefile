@@ -56,6 +56,7 @@ demo: $(STAMP)
 
 test: $(STAMP) $(CHECKOV_STAMP) $(BROWSER_STAMP)
 	$(BIN)/ruff check shared tests functions
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .config import Settings
@@ -27,7 +28,7 @@ def check_connections(settings: Settings, embeddings: bool = True) -> list[Check
     return checks
 
 
-def _check(name: str, probe) -> Check:
+def _check(name: str, probe: Callable[[], str]) -> Check:
     try:
         return Check(name, True, probe())
     except EngineError as exc:

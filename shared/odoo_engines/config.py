@@ -7,11 +7,13 @@ A missing or malformed setting raises `ConfigError` whose message names the vari
 
 from __future__ import annotations
 
+import builtins
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, overload
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import ConfigError
@@ -207,19 +209,24 @@ class _Env:
     def __init__(self, env: Mapping[str, str]):
         self.env = env
 
-    def str(self, name: str, default: str | None = None) -> str | None:
+    # The methods are named for the types they read, so `str` below is the builtin's name.
+    @overload
+    def str(self, name: builtins.str, default: builtins.str) -> builtins.str: ...
+    @overload
+    def str(self, name: builtins.str, default: None = None) -> builtins.str | None: ...
+    def str(self, name: builtins.str, default: builtins.str | None = None) -> builtins.str | None:
         value = self.env.get(name)
         if value is None or value.strip() == "":
             return default
         return value.strip()
 
-    def required(self, name: str, why: str) -> str:
+    def required(self, name: builtins.str, why: builtins.str) -> builtins.str:
         value = self.str(name)
         if value is None:
             raise ConfigError(f"{name} is not set ({why})")
         return value
 
-    def int(self, name: str, default: int, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, minimum: int | None = None) -> int:
         raw = self.str(name)
         if raw is None:
             return default
@@ -231,7 +238,7 @@ class _Env:
             raise ConfigError(f"{name} must be at least {minimum}, got {value}")
         return value
 
-    def float(self, name: str, default: float, minimum: float = 0.0) -> float:
+    def float(self, name: builtins.str, default: float, minimum: float = 0.0) -> float:
         raw = self.str(name)
         if raw is None:
             return default
@@ -243,7 +250,7 @@ class _Env:
             raise ConfigError(f"{name} must be at least {minimum}, got {value}")
         return value
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: bool = False) -> bool:
         raw = self.str(name)
         if raw is None:
             return default
@@ -254,14 +261,16 @@ class _Env:
             return False
         raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(
+        self, name: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str
+    ) -> builtins.str:
         value = (self.str(name) or default).lower()
         if value not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
         return value
 
 
-def parse_database_url(url: str) -> dict:
+def parse_database_url(url: str) -> dict[str, Any]:
     """Split a libpq URI (`postgresql://user:pw@host:port/db` or `?host=/socket/dir`)."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres"):
@@ -272,7 +281,7 @@ def parse_database_url(url: str) -> dict:
     except ValueError:
         raise ConfigError("DATABASE_URL has a port that is not a number") from None
     host = unquote(parts.hostname or "") or query.get("host", [None])[0]
-    result = {
+    result: dict[str, Any] = {
         "user": unquote(parts.username or "postgres"),
         "password": unquote(parts.password) if parts.password else None,
         "name": unquote(parts.path.lstrip("/")) or "postgres",
@@ -290,7 +299,7 @@ def parse_database_url(url: str) -> dict:
 
 
 def _database(e: _Env) -> DatabaseSettings:
-    common = {
+    common: dict[str, Any] = {
         "embedded_dir": Path(e.str("EMBEDDED_PG_DIR", ".data/postgres")),
         "connect_timeout": e.float("DB_TIMEOUT", 5.0, minimum=0.1),
     }
@@ -352,7 +361,7 @@ def _lang(value: str | None) -> str | None:
 def _odoo(e: _Env, environment: str) -> OdooSettings:
     prefix = "ODOO_TEST_" if e.bool("USE_TEST_ODOO") else "ODOO_PROD_"
     url = e.str(prefix + "URL")
-    common = {
+    common: dict[str, Any] = {
         "protocol": e.choice("ODOO_PROTOCOL", ("auto", "jsonrpc", "json2"), "auto"),
         "timeout": e.float("ODOO_TIMEOUT", 30.0, minimum=0.1),
         "min_delay": e.float("ODOO_MIN_DELAY", 0.0),
@@ -444,7 +453,9 @@ MODE_VARIABLES = (
 )  # fmt: skip
 
 
-def settings_for_message(data: Mapping[str, object], env: Mapping[str, str] | None = None):
+def settings_for_message(
+    data: Mapping[str, object], env: Mapping[str, str] | None = None
+) -> Settings:
     """Settings from the environment, with run modes given in a message's JSON on top."""
     merged = dict(os.environ if env is None else env)
     for name in MODE_VARIABLES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .db import Database
@@ -30,7 +31,9 @@ class TimeBudget:
 
 def start_run(db: Database, job: str, scope: str = "") -> int:
     """Insert a `runs` row for this run; returns its id."""
-    return db.fetchval("INSERT INTO runs (job, scope) VALUES (%s, %s) RETURNING id", (job, scope))
+    sql = "INSERT INTO runs (job, scope) VALUES (%s, %s) RETURNING id"
+    run_id: int = db.fetchval(sql, (job, scope))
+    return run_id
 
 
 def finish_run(db: Database, run_id: int, result: dict[str, Any]) -> None:
@@ -52,7 +55,8 @@ def load_cursor(db: Database, job: str, scope: str = "") -> dict[str, Any] | Non
     value = db.fetchval("SELECT cursor FROM sync_state WHERE job = %s AND scope = %s", (job, scope))
     if isinstance(value, str):
         value = json.loads(value)
-    return value
+    cursor: dict[str, Any] | None = value
+    return cursor
 
 
 def save_cursor(db: Database, job: str, scope: str, cursor: dict[str, Any] | None) -> None:
@@ -73,11 +77,12 @@ def mark_success(db: Database, job: str, scope: str = "") -> None:
     )
 
 
-def last_success(db: Database, job: str, scope: str = ""):
+def last_success(db: Database, job: str, scope: str = "") -> datetime | None:
     """When the job last succeeded, or None."""
-    return db.fetchval(
+    when: datetime | None = db.fetchval(
         "SELECT last_success_at FROM sync_state WHERE job = %s AND scope = %s", (job, scope)
     )
+    return when
 
 
 def recent_runs(

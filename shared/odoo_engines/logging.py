@@ -12,9 +12,10 @@ import logging
 import re
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TextIO, cast
 
 import structlog
+from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
 
 REDACTED = "[REDACTED]"
 _SECRET_KEY = re.compile(
@@ -43,11 +44,12 @@ def redact(value: Any) -> Any:
     return value
 
 
-def _redact_processor(_logger, _name, event_dict):
-    return redact(event_dict)
+def _redact_processor(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
+    redacted: EventDict = redact(event_dict)
+    return redacted
 
 
-def _cloud_logging_fields(_logger, name, event_dict):
+def _cloud_logging_fields(_logger: WrappedLogger, name: str, event_dict: EventDict) -> EventDict:
     event_dict["severity"] = event_dict.pop("level", name).upper()
     event_dict["message"] = event_dict.pop("event", "")
     trace = _trace.get()
@@ -76,16 +78,18 @@ class _CurrentStderr:
         return sys.stderr.isatty()
 
 
-def configure_logging(level: str = "INFO", fmt: str = "auto", stream=None) -> None:
+def configure_logging(level: str = "INFO", fmt: str = "auto", stream: TextIO | None = None) -> None:
     """Configure structlog once per process; `fmt` is auto, json or console."""
     global _configured
-    stream = stream or _CurrentStderr()
+    # _CurrentStderr has the part of TextIO that structlog's PrintLogger uses
+    stream = stream or cast(TextIO, _CurrentStderr())
     use_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         _redact_processor,
     ]
+    processors: list[Processor]
     if use_json:
         processors = [
             *shared,
@@ -110,7 +114,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", stream=None) -> No
     _configured = True
 
 
-def _rename_exception(_logger, _name, event_dict):
+def _rename_exception(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
     # dict_tracebacks writes a structured `exception`; Cloud Logging's error reporting
     # wants the text of the traceback there, so keep a readable string.
     exc = event_dict.get("exception")
@@ -127,7 +131,7 @@ def _rename_exception(_logger, _name, event_dict):
     return event_dict
 
 
-def get_logger(component: str, **context: Any):
+def get_logger(component: str, **context: Any) -> FilteringBoundLogger:
     """A logger bound to a component name; configures defaults on first use.
 
     It stays a lazy proxy, so a later `configure_logging` (level, format) applies to
@@ -135,4 +139,5 @@ def get_logger(component: str, **context: Any):
     """
     if not _configured:
         configure_logging()
-    return structlog.get_logger(component=component, **context)
+    logger: FilteringBoundLogger = structlog.get_logger(component=component, **context)
+    return logger

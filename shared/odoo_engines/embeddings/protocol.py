@@ -40,4 +40,5 @@ def l2_normalise(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length, as float32 (a zero row stays zero)."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, np.float32(1e-12))
+    normalised: np.ndarray = vectors / np.maximum(norms, np.float32(1e-12))
+    return normalised

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 import structlog
 from flask import Request, Response
@@ -76,6 +76,10 @@ def product_json(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@overload
+def alert_json(row: Mapping[str, Any]) -> dict[str, Any]: ...
+@overload
+def alert_json(row: None) -> None: ...
 def alert_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The seed's alert `{product_name, current_stock, alert_message}` with id and state."""
     if row is None:
@@ -93,7 +97,7 @@ def alert_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _page_json(items: list[dict], total: int, limit: int, offset: int) -> dict[str, Any]:
+def _page_json(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
     return {
         "items": items,
         "total": total,
@@ -134,6 +138,7 @@ class EnrichApp:
     def breaker(self) -> CircuitBreaker:
         """The LLM circuit breaker every request of this process shares."""
         _ = self.settings  # built with the settings
+        assert self._breaker is not None
         return self._breaker
 
     def writer(self) -> ProductWriter:
@@ -212,7 +217,7 @@ class EnrichApp:
         mount_panel(self, router)
         return router
 
-    def create_product(self, request: Request):
+    def create_product(self, request: Request) -> tuple[dict[str, Any], int]:
         """POST /products {name, keywords, stock} → 201 with the described, filed product."""
         self._protect(request)
         new = parse_new_product(json_body(request, self.settings.enrichment.max_body_bytes))
@@ -242,7 +247,7 @@ class EnrichApp:
         body["alert"] = alert_json(created["alert"])
         return body, 201
 
-    def list_products(self, request: Request):
+    def list_products(self, request: Request) -> dict[str, Any]:
         """GET /products?limit&offset&review_status → a page, newest first."""
         self._protect(request)
         limit, offset = page(request.args)
@@ -251,7 +256,7 @@ class EnrichApp:
             rows, total = store.list_products(db, limit, offset, status)
         return _page_json([product_json(r) for r in rows], total, limit, offset)
 
-    def get_product(self, request: Request, product_id: int):
+    def get_product(self, request: Request, product_id: int) -> dict[str, Any]:
         """GET /products/{id}."""
         self._protect(request)
         with self.database() as db:
@@ -260,7 +265,7 @@ class EnrichApp:
             raise HttpError(404, f"no product with id {product_id}")
         return product_json(row)
 
-    def edit_product(self, request: Request, product_id: int):
+    def edit_product(self, request: Request, product_id: int) -> dict[str, Any]:
         """PATCH /products/{id} {description?, category?}: a person's edit."""
         self._protect(request)
         max_length = self.settings.enrichment.description_max_length
@@ -269,7 +274,7 @@ class EnrichApp:
             row = service.edit_product(db, self.settings.enrichment, product_id, edit)
         return product_json(row)
 
-    def sell(self, request: Request, product_id: int):
+    def sell(self, request: Request, product_id: int) -> dict[str, Any]:
         """POST /products/{id}/sell {new_stock} or {quantity} → the new stock and any alert."""
         self._protect(request)
         sale = parse_sale(json_body(request, self.settings.enrichment.max_body_bytes))
@@ -281,14 +286,14 @@ class EnrichApp:
             "alert": alert_json(result["alert"]),
         }
 
-    def categories(self, request: Request):
+    def categories(self, request: Request) -> dict[str, Any]:
         """GET /categories: the list the LLM files into (Odoo's when synced, else defaults)."""
         self._protect(request)
         with self.database() as db:
             names = store.known_categories(db, self.settings.enrichment.default_categories)
         return {"items": names, "total": len(names)}
 
-    def list_alerts(self, request: Request):
+    def list_alerts(self, request: Request) -> dict[str, Any]:
         """GET /alerts?status=open|acknowledged|all&limit&offset, newest first."""
         self._protect(request)
         limit, offset = page(request.args)
@@ -297,13 +302,13 @@ class EnrichApp:
             rows, total = store.list_alerts(db, status, limit, offset)
         return _page_json([alert_json(r) for r in rows], total, limit, offset)
 
-    def acknowledge(self, request: Request, alert_id: int):
+    def acknowledge(self, request: Request, alert_id: int) -> dict[str, Any] | None:
         """POST /alerts/{id}/ack: acknowledged (again is harmless)."""
         self._protect(request)
         with self.database() as db:
             return alert_json(service.acknowledge(db, alert_id))
 
-    def health(self, request: Request):
+    def health(self, request: Request) -> tuple[dict[str, Any], int]:
         """GET /health: database round trip and the LLM's circuit breaker (no LLM call)."""
         started = time.perf_counter()
         try:

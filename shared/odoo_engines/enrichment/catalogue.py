@@ -14,12 +14,15 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..db import Database
 from ..errors import PermanentError, TransientError
 from ..logging import get_logger
 from .writer import ProductWriter
+
+if TYPE_CHECKING:
+    from ..odoo import OdooClient
 
 log = get_logger("enrichment.catalogue")
 ODOO_MODEL = "product.product"
@@ -93,7 +96,7 @@ def enrich_missing(
     db: Database,
     writer: ProductWriter,
     rows: list[dict[str, Any]],
-    odoo=None,
+    odoo: OdooClient | None = None,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> BatchResult:
     """Describe `rows` (from `missing_descriptions`); write back when `odoo` is given."""
@@ -112,16 +115,19 @@ def enrich_missing(
     return result
 
 
-def _describe(db: Database, writer: ProductWriter, row: dict[str, Any], result: BatchResult):
+def _describe(
+    db: Database, writer: ProductWriter, row: dict[str, Any], result: BatchResult
+) -> str | None:
     """The product's description: a person's, an unchanged earlier one, or a new one."""
-    if row["description_source"] == "human" and row["description"]:
+    existing: str | None = row["description"]
+    if row["description_source"] == "human" and existing:
         result.kept_human += 1
-        return row["description"]
+        return existing
     category = _category_leaf(row["category_name"])
     prompt = writer.description_prompt(row["name"], (), category)
-    if row["description"] and row["input_hash"] == prompt.input_hash:
+    if existing and row["input_hash"] == prompt.input_hash:
         result.unchanged += 1
-        return row["description"]
+        return existing
     try:
         description = writer.describe(row["name"], (), category)
     except TransientError as exc:
@@ -137,7 +143,7 @@ def _describe(db: Database, writer: ProductWriter, row: dict[str, Any], result: 
     return description.text
 
 
-def _write_back(db: Database, odoo, texts: dict[int, str], result: BatchResult) -> None:
+def _write_back(db: Database, odoo: OdooClient, texts: dict[int, str], result: BatchResult) -> None:
     """Write each text to Odoo where its description is still empty (one read, then writes).
 
     Variants share their template's description: the first variant written fills it, the
@@ -146,7 +152,7 @@ def _write_back(db: Database, odoo, texts: dict[int, str], result: BatchResult) 
     try:
         records = odoo.read(ODOO_MODEL, list(texts), [ODOO_FIELD, "product_tmpl_id"])
         current = {r["id"]: r for r in records}
-        filled_templates: set[int] = set()
+        filled_templates: set[int | None] = set()
         for odoo_id, text in texts.items():
             record = current.get(odoo_id)
             if record is None:

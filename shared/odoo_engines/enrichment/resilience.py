@@ -13,13 +13,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import openai
 
 from ..errors import TransientError
 from ..logging import get_logger
+
+if TYPE_CHECKING:
+    from structlog.typing import FilteringBoundLogger
 
 log = get_logger("enrichment.llm")
 T = TypeVar("T")
@@ -152,7 +155,8 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """The wait after failed attempt number `attempt` (1-based)."""
-        return self.backoff * 2 ** (attempt - 1)
+        wait: float = self.backoff * 2 ** (attempt - 1)
+        return wait
 
 
 def is_timeout(exc: BaseException) -> bool:
@@ -175,7 +179,7 @@ def call_with_retries(
     operation: str,
     timeout: float,
     sleep: Callable[[float], None] = time.sleep,
-    logger=log,
+    logger: FilteringBoundLogger = log,
 ) -> T:
     """Call `fn` through `breaker`, retrying TransientErrors per `policy`.
 

@@ -107,7 +107,7 @@ def record_sale(
     return {"product": product, "updated_stock": new_stock, "alert": alert}
 
 
-def _alert(db: Database, settings: EnrichmentSettings, product: dict[str, Any]) -> dict:
+def _alert(db: Database, settings: EnrichmentSettings, product: dict[str, Any]) -> dict[str, Any]:
     threshold = settings.low_stock_threshold
     alert = store.insert_alert(
         db, product, threshold, alert_message(product["name"], product["stock"], threshold)
@@ -140,6 +140,7 @@ def edit_product(
         if edit.category is not None:
             store.set_human_category(db, product_id, edit.category)
         product = store.get_product(db, product_id)
+    assert product is not None  # locked above, so still there
     log.info(
         "product_edited",
         product_id=product_id,

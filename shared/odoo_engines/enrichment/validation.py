@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from ..triggers import HttpError, refuse_nul, whole_number_arg
 
@@ -141,7 +141,15 @@ def page(args: Mapping[str, str], default_limit: int = 50) -> tuple[int, int]:
     return default_limit if limit is None else limit, offset or 0
 
 
-def choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str | None):
+@overload
+def choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str: ...
+@overload
+def choice(
+    args: Mapping[str, str], name: str, allowed: tuple[str, ...], default: None
+) -> str | None: ...
+def choice(
+    args: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str | None
+) -> str | None:
     """A query parameter restricted to `allowed` (400 otherwise)."""
     value = args.get(name) or default
     if value is not None and value not in allowed:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..config import EnrichmentSettings, Settings
 from ..errors import PermanentError
-from ..llm import get_text_generator
+from ..llm import TextGenerator, get_text_generator
 from ..llm.schema import shorten
 from ..logging import get_logger
 from .resilience import CircuitBreaker, RetryPolicy, call_with_retries
@@ -127,12 +127,12 @@ class ProductWriter:
 
     def __init__(
         self,
-        generator,
+        generator: TextGenerator,
         breaker: CircuitBreaker,
         settings: EnrichmentSettings,
         llm_timeout: float,
         sleep: Callable[[float], None] = time.sleep,
-    ):
+    ) -> None:
         self.generator = generator
         self.breaker = breaker
         self.settings = settings
@@ -156,7 +156,7 @@ class ProductWriter:
         category = self.categorize(name, keywords, description.text, categories)
         return Enrichment(description, category, round(time.perf_counter() - started, 3))
 
-    def description_prompt(self, name: str, keywords: Sequence[str], category: str = ""):
+    def description_prompt(self, name: str, keywords: Sequence[str], category: str = "") -> Prompt:
         """The description prompt with the configured maximum length."""
         return description_prompt(name, keywords, self.settings.description_max_length, category)
 

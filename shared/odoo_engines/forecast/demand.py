@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 ADI_CUTOFF = 1.32
 CV2_CUTOFF = 0.49
@@ -32,7 +33,7 @@ class DemandProfile:
     nonzero: int
 
 
-def classify_demand(history) -> DemandProfile:
+def classify_demand(history: ArrayLike) -> DemandProfile:
     """Classify a non-negative demand series as smooth, erratic, intermittent or lumpy."""
     y = np.asarray(history, dtype=float)
     sizes = y[y > 0]

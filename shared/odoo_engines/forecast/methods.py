@@ -116,7 +116,8 @@ def theta(y: np.ndarray, h: int, m: int) -> np.ndarray:
     if seasonal is None:
         return forecast
     season = indices[(n + np.arange(h)) % m]
-    return forecast * season if multiplicative else forecast + season
+    reseasoned: np.ndarray = forecast * season if multiplicative else forecast + season
+    return reseasoned
 
 
 def _theta_seasonal(y: np.ndarray, m: int) -> tuple[np.ndarray, bool] | None:
@@ -199,15 +200,15 @@ def holt_winters(y: np.ndarray, h: int, m: int) -> np.ndarray:
     return forecast
 
 
-def _holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool):
+def _holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool) -> tuple[np.ndarray, float]:
     """One Holt-Winters form fitted over `HW_GRID`: (forecast, -2 log-likelihood + const)."""
     n = y.size
     if m < 2 or n < 2 * m:
         raise ValueError("Holt-Winters needs two seasons")
-    level, slope, season = _initial_states(y, m, multiplicative)
+    level0, slope0, season = _initial_states(y, m, multiplicative)
     alpha, beta, gamma, phi = HW_GRID
-    level = np.full(alpha.size, level)
-    slope = np.full(alpha.size, slope)
+    level = np.full(alpha.size, level0)
+    slope = np.full(alpha.size, slope0)
     seasons = np.tile(season, (alpha.size, 1))
     alpha_beta = alpha * beta
     sse = np.zeros(alpha.size)
@@ -239,7 +240,7 @@ def _holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool):
     return (trend * index if multiplicative else trend + index), float(criterion[best])
 
 
-def _initial_states(y: np.ndarray, m: int, multiplicative: bool):
+def _initial_states(y: np.ndarray, m: int, multiplicative: bool) -> tuple[float, float, np.ndarray]:
     """Level and slope before the first month and one season of indices, from a line
     through the yearly means of the first (up to `HW_INIT_SEASONS`) seasons."""
     k = min(HW_INIT_SEASONS, y.size // m)
@@ -279,7 +280,8 @@ def airline_log(y: np.ndarray, h: int, m: int) -> np.ndarray:
     if y.min() <= 0:
         return airline(y, h, m)
     with np.errstate(over="ignore"):
-        return np.exp(_airline(np.log(y), h, m))
+        on_logs: np.ndarray = np.exp(_airline(np.log(y), h, m))
+        return on_logs
 
 
 def _airline(z: np.ndarray, h: int, m: int) -> np.ndarray:
@@ -302,7 +304,8 @@ def _airline(z: np.ndarray, h: int, m: int) -> np.ndarray:
         j = start + w.size + s  # future innovations stay 0
         step = -th * innovations[j - 1] - sh * innovations[j - m] + th * sh * innovations[j - start]
         out[n + s] = step + out[n + s - 1] + out[n + s - m] - out[n + s - m - 1]
-    return out[n:]
+    ahead: np.ndarray = out[n:]
+    return ahead
 
 
 SEASONAL_NAIVE = Method("seasonal_naive", seasonal_naive)

@@ -8,9 +8,10 @@ mean, which is what a production plan needs. Both are reported.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def naive_scale(train, season_length: int = 12, power: int = 1) -> float:
+def naive_scale(train: ArrayLike, season_length: int = 12, power: int = 1) -> float:
     """Mean absolute (`power` 1) or squared (2) error of the in-sample seasonal naive
     (lag-1 naive when too short). A flat history scales by its mean level instead, so
     the ratio stays finite."""
@@ -23,21 +24,25 @@ def naive_scale(train, season_length: int = 12, power: int = 1) -> float:
     return max(float((np.abs(y) ** power).mean()) if y.size else 1.0, 1e-9)
 
 
-def mase(actual, forecast, train, season_length: int = 12) -> float:
+def mase(
+    actual: ArrayLike, forecast: ArrayLike, train: ArrayLike, season_length: int = 12
+) -> float:
     """Mean absolute scaled error of `forecast` against `actual`."""
     a = np.asarray(actual, dtype=float)
     f = np.asarray(forecast, dtype=float)
     return float(np.abs(a - f).mean() / naive_scale(train, season_length))
 
 
-def rmsse(actual, forecast, train, season_length: int = 12) -> float:
+def rmsse(
+    actual: ArrayLike, forecast: ArrayLike, train: ArrayLike, season_length: int = 12
+) -> float:
     """Root mean squared scaled error of `forecast` against `actual`."""
     a = np.asarray(actual, dtype=float)
     f = np.asarray(forecast, dtype=float)
     return float(np.sqrt(((a - f) ** 2).mean() / naive_scale(train, season_length, power=2)))
 
 
-def smape(actual, forecast) -> float:
+def smape(actual: ArrayLike, forecast: ArrayLike) -> float:
     """Symmetric MAPE in percent (0–200); periods where both are zero count as 0."""
     a = np.asarray(actual, dtype=float)
     f = np.asarray(forecast, dtype=float)

@@ -38,9 +38,11 @@ How a forecast is made:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .demand import NO_DEMAND, classify_demand
 from .methods import METHODS, Method, candidates
@@ -84,7 +86,7 @@ class Forecast:
     failed: tuple[str, ...] = field(default=())
 
 
-def forecast_series(history, horizon: int = 12, season_length: int = 12) -> Forecast:
+def forecast_series(history: ArrayLike, horizon: int = 12, season_length: int = 12) -> Forecast:
     """Forecast `horizon` periods of a demand series (oldest first); see the module doc."""
     if horizon < 1 or season_length < 1:
         raise ValueError("horizon and season_length must be positive")
@@ -116,11 +118,12 @@ def short_history_forecast(
     return Forecast(mean, lower, upper, SHORT_HISTORY, demand_class, int(y.size), failed=failed)
 
 
-def _clean(history) -> np.ndarray:
+def _clean(history: ArrayLike) -> np.ndarray:
     y = np.nan_to_num(np.asarray(history, dtype=float).ravel(), nan=0.0, posinf=0.0)
     y = np.maximum(y, 0.0)
     first = np.flatnonzero(y > 0)
-    return y[first[0] :] if first.size else y[:0]
+    clean: np.ndarray = y[first[0] :] if first.size else y[:0]
+    return clean
 
 
 @dataclass
@@ -213,7 +216,7 @@ def _ensemble(
     y, truth = backtest.y, backtest.truth
     cuts = np.cumsum([y.size - o for o in backtest.origins])[:-1]
     names, full = [_label(winner)], [winner_mean]
-    at_origins = [np.split(truth - winner.errors, cuts)]
+    at_origins: list[Sequence[np.ndarray | None]] = [np.split(truth - winner.errors, cuts)]
     for method in ensemble:
         if method.name in failed:
             continue
@@ -228,7 +231,7 @@ def _ensemble(
         return winner, winner_mean
     back = np.concatenate(
         [
-            trimmed_mean([f[k] for f in at_origins if f[k] is not None])
+            trimmed_mean([fk for f in at_origins if (fk := f[k]) is not None])
             for k in range(len(backtest.origins))
         ]
     )
@@ -248,7 +251,8 @@ def trimmed_mean(forecasts: list[np.ndarray]) -> np.ndarray:
     lowest: one runaway member cannot move the ensemble past the others."""
     ordered = np.sort(np.asarray(forecasts), axis=0)
     cut = ENSEMBLE_TRIM if len(forecasts) > 2 * ENSEMBLE_TRIM else 0
-    return ordered[cut : len(forecasts) - cut].mean(axis=0)
+    mean: np.ndarray = ordered[cut : len(forecasts) - cut].mean(axis=0)
+    return mean
 
 
 def _label(scored: _Scored) -> str:
@@ -273,7 +277,8 @@ def _run(method: Method, y: np.ndarray, h: int, m: int) -> np.ndarray:
     top = float(y.max())
     if raw.shape != (h,) or not np.all(np.isfinite(raw)) or raw.max() > EXPLODED_MULTIPLE * top:
         raise MethodFailed(method.name)
-    return np.clip(raw, 0.0, GUARD_MULTIPLE * top)
+    guarded: np.ndarray = np.clip(raw, 0.0, GUARD_MULTIPLE * top)
+    return guarded
 
 
 def _rank(scored: _Scored) -> float:
@@ -282,7 +287,9 @@ def _rank(scored: _Scored) -> float:
     return scored.mae * discount
 
 
-def interval_offsets(errors: np.ndarray, steps: np.ndarray, horizon: int):
+def interval_offsets(
+    errors: np.ndarray, steps: np.ndarray, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper offsets per step ahead from backtest errors (actual − forecast)."""
     growth = np.arange(1, horizon + 1) ** HORIZON_EXPONENT
     scaled = errors / steps**HORIZON_EXPONENT
@@ -290,7 +297,9 @@ def interval_offsets(errors: np.ndarray, steps: np.ndarray, horizon: int):
     return min(float(low), 0.0) * growth, max(float(high), 0.0) * growth
 
 
-def _guarded_interval(y: np.ndarray, mean: np.ndarray, low: np.ndarray, high: np.ndarray):
+def _guarded_interval(
+    y: np.ndarray, mean: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     # When at least a tenth of the months sold nothing, zero is inside any 80% interval.
     if np.mean(y == 0) >= ZERO_MONTHS_SHARE:
         low = np.full_like(mean, -np.inf)

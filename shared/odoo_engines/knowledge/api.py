@@ -293,7 +293,7 @@ class KnowledgeApi:
 
     def _body(self, request: Request, schema: dict[str, Any]) -> dict[str, Any]:
         self._authorize(request)
-        body = json_body(request, self.service.settings.knowledge.max_body_bytes)
+        body: dict[str, Any] = json_body(request, self.service.settings.knowledge.max_body_bytes)
         check_body(body, schema)
         return body
 

@@ -6,7 +6,7 @@ valid against `schema` (the subset in `schema.py`).
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..config import Settings
 from ..logging import get_logger
@@ -24,7 +24,9 @@ class TextGenerator(Protocol):
     offline: bool  # True: written locally from the prompt, no language model involved
     calls: int  # provider calls made so far
 
-    def complete_json(self, system: str, user: str, schema: dict, name: str) -> dict:
+    def complete_json(
+        self, system: str, user: str, schema: dict[str, Any], name: str
+    ) -> dict[str, Any]:
         """An object valid against `schema`, answering `user` under `system`."""
         ...
 

@@ -46,7 +46,9 @@ class OfflineTextGenerator:
         self._embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}
 
-    def complete_json(self, system: str, user: str, schema: dict, name: str) -> dict:
+    def complete_json(
+        self, system: str, user: str, schema: dict[str, Any], name: str
+    ) -> dict[str, Any]:
         """An object valid against `schema`, written from `user` (`system` is not read)."""
         check_schema(schema)
         if "object" not in types_of(schema):
@@ -55,7 +57,7 @@ class OfflineTextGenerator:
             raise PermanentError(f"nothing to write {name!r} from: the user text is empty")
         self.calls += 1
         facts = read_facts(user)
-        result = _Filler(self, facts).fill(schema, name)
+        result: dict[str, Any] = _Filler(self, facts).fill(schema, name)
         validate(result, schema)
         return result
 
@@ -68,7 +70,8 @@ class OfflineTextGenerator:
     def similarities(self, text: str, options: list[str]) -> np.ndarray:
         """Cosine similarity of `text` to each option under the offline model."""
         vectors = self._embed([text, *options])
-        return vectors[1:] @ vectors[0]
+        similarity: np.ndarray = vectors[1:] @ vectors[0]
+        return similarity
 
     def rank(self, text: str, options: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Options' indices best first, and each option's softmax probability."""
@@ -96,7 +99,7 @@ class _Filler:
         self.facts = facts
         self.context = facts.text()
 
-    def fill(self, schema: dict, name: str) -> Any:
+    def fill(self, schema: dict[str, Any], name: str) -> Any:
         kinds = [k for k in types_of(schema) if k != "null"] or ["null"]
         key = normalise_key(name)
         if "enum" in schema:
@@ -114,7 +117,7 @@ class _Filler:
             return self.boolean(schema, fact)
         return None
 
-    def fill_object(self, schema: dict) -> dict:
+    def fill_object(self, schema: dict[str, Any]) -> dict[str, Any]:
         properties = schema.get("properties") or {}
         result: dict[str, Any] = {}
         confidence = choice = None
@@ -136,7 +139,7 @@ class _Filler:
                 result[prop] = self.fill(sub, prop)
         return {prop: result[prop] for prop in properties}
 
-    def choose(self, options: list) -> tuple[Any, float]:
+    def choose(self, options: list[Any]) -> tuple[Any, float]:
         """The option most similar to the prompt, and its probability."""
         order, probabilities = self.generator.rank(self.context, [str(o) for o in options])
         best = int(order[0])
@@ -156,7 +159,7 @@ class _Filler:
     def reason(self, choice: Any) -> str:
         return f"«{choice}» es la opción más cercana en significado a «{self.facts.name}»."
 
-    def write(self, schema: dict, key: str, fact: str) -> str:
+    def write(self, schema: dict[str, Any], key: str, fact: str) -> str:
         limit = schema.get("maxLength", 600)
         if any(w in key for w in _DESCRIPTION_WORDS):
             text = describe(self.facts, limit) or summarise(self.facts.free_text, limit)
@@ -176,7 +179,7 @@ class _Filler:
             text = f"{text} {summarise(self.context, limit)}".strip()[:limit]
         return text.ljust(minimum)
 
-    def number(self, schema: dict, fact: str, integer: bool) -> float | int:
+    def number(self, schema: dict[str, Any], fact: str, integer: bool) -> float | int:
         value = parse_number(fact)
         if value is None and "default" in schema:
             value = schema["default"]
@@ -186,7 +189,7 @@ class _Filler:
             value = schema.get("minimum", schema.get("maximum", 0))
         return _clamp(value, schema, integer)
 
-    def boolean(self, schema: dict, fact: str) -> bool:
+    def boolean(self, schema: dict[str, Any], fact: str) -> bool:
         answer = normalise_key(fact).split(" ", 1)[0] if fact else ""
         if answer in _TRUE:
             return True
@@ -194,15 +197,16 @@ class _Filler:
             return False
         return bool(schema.get("default", False))
 
-    def fill_array(self, schema: dict, key: str) -> list:
+    def fill_array(self, schema: dict[str, Any], key: str) -> list[Any]:
         items = schema.get("items") or {"type": "string"}
-        low, high = schema.get("minItems", 0), schema.get("maxItems", 5)
+        low: int = schema.get("minItems", 0)
+        high: int = schema.get("maxItems", 5)
         if "enum" in items:
             options = items["enum"]
             order, probabilities = self.generator.rank(self.context, [str(o) for o in options])
             best = probabilities[order[0]]
             # Every option nearly as likely as the best one, at least minItems of them.
-            picked = [options[i] for i in order if probabilities[i] >= best / 2]
+            picked: list[Any] = [options[i] for i in order if probabilities[i] >= best / 2]
             return (picked + [options[i] for i in order if options[i] not in picked])[
                 : max(low, min(high, len(picked)))
             ]
@@ -235,7 +239,7 @@ def parse_number(text: str) -> float | None:
         return None
 
 
-def _clamp(value: float, schema: dict, integer: bool) -> float | int:
+def _clamp(value: float, schema: dict[str, Any], integer: bool) -> float | int:
     value = max(value, schema.get("minimum", value))
     value = min(value, schema.get("maximum", value))
     return round(value) if integer else float(value)

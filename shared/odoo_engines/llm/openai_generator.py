@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING, Any
 
 import openai
 
@@ -11,6 +12,9 @@ from ..config import OpenAISettings
 from ..errors import PermanentError
 from ..openai_api import build_client, provider_errors
 from .schema import check_schema, fit_strings, strict_schema, validate
+
+if TYPE_CHECKING:
+    from openai.types.shared_params import ResponseFormatJSONSchema
 
 
 class OpenAITextGenerator:
@@ -23,11 +27,13 @@ class OpenAITextGenerator:
         self.model = settings.text_model
         self.calls = 0
 
-    def complete_json(self, system: str, user: str, schema: dict, name: str) -> dict:
+    def complete_json(
+        self, system: str, user: str, schema: dict[str, Any], name: str
+    ) -> dict[str, Any]:
         """The model's answer, parsed and valid against `schema`; PermanentError on a
         refusal, a cut-short or invalid answer; TransientError when unavailable."""
         check_schema(schema)
-        response_format = {
+        response_format: ResponseFormatJSONSchema = {
             "type": "json_schema",
             "json_schema": {
                 # The API takes 1-64 characters of a-z, A-Z, 0-9, _ and -.
@@ -60,6 +66,6 @@ class OpenAITextGenerator:
             answer = json.loads(choice.message.content or "")
         except ValueError:
             raise PermanentError(f"OpenAI's answer to {name} is not valid JSON") from None
-        answer = fit_strings(answer, schema)
-        validate(answer, schema)
-        return answer
+        fitted: dict[str, Any] = fit_strings(answer, schema)
+        validate(fitted, schema)
+        return fitted

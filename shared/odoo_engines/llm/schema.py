@@ -20,7 +20,7 @@ _KEYWORDS = {
 _OPENAI_UNSUPPORTED = ("maxLength", "minLength")
 
 
-def types_of(schema: dict) -> list[str]:
+def types_of(schema: dict[str, Any]) -> list[str]:
     """The schema's types as a list (an `enum` without `type` counts as its values' types)."""
     kind = schema.get("type")
     if kind is None:
@@ -46,7 +46,7 @@ def check_schema(schema: Any, path: str = "$") -> None:
         check_schema(schema.get("items", {"type": "string"}), f"{path}[]")
 
 
-def validate(value: Any, schema: dict, path: str = "$") -> None:
+def validate(value: Any, schema: dict[str, Any], path: str = "$") -> None:
     """PermanentError naming the first place where `value` does not fit `schema`."""
     kinds = types_of(schema)
     if kinds and not any(_is_type(value, k) for k in kinds):
@@ -100,7 +100,7 @@ def shorten(text: str, max_length: int) -> str:
     return cut + "…" if cut else head
 
 
-def fit_strings(value: Any, schema: dict) -> Any:
+def fit_strings(value: Any, schema: dict[str, Any]) -> Any:
     """A copy of `value` with strings over their `maxLength` shortened (models overshoot)."""
     if isinstance(value, str) and "maxLength" in schema:
         return shorten(value, schema["maxLength"])
@@ -113,7 +113,7 @@ def fit_strings(value: Any, schema: dict) -> Any:
     return value
 
 
-def strict_schema(schema: dict) -> dict:
+def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema as OpenAI's strict structured output accepts it.
 
     Every object closed and all its properties required; string length limits, which
@@ -124,7 +124,7 @@ def strict_schema(schema: dict) -> dict:
     return wire
 
 
-def _make_strict(schema: dict) -> None:
+def _make_strict(schema: dict[str, Any]) -> None:
     limits = [f"{k} {schema.pop(k)}" for k in _OPENAI_UNSUPPORTED if k in schema]
     if limits:
         note = "Length: " + ", ".join(limits) + " characters."

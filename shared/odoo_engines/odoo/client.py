@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from ..logging import get_logger
 from .errors import OdooAuthError, OdooModelMissing, OdooServerError
@@ -74,7 +74,7 @@ class OdooClient:
         self._uid: int | None = None
         self.requested_lang = lang
         self._lang: str | None = lang
-        self._fields: dict[str, dict] = {}
+        self._fields: dict[str, dict[str, Any]] = {}
         self._reported_missing: set[tuple[str, str]] = set()
         self._lock = threading.RLock()
 
@@ -146,7 +146,7 @@ class OdooClient:
         _ = self.uid
         return self
 
-    def session(self) -> dict:
+    def session(self) -> dict[str, Any]:
         """What a later client may reuse to skip its login round trips (JSON-serializable).
 
         Version, protocol, uid and the field lists read so far; no secret. A stale uid is
@@ -160,7 +160,7 @@ class OdooClient:
             "fields": self._fields,
         }
 
-    def resume(self, session: dict) -> OdooClient:
+    def resume(self, session: dict[str, Any]) -> OdooClient:
         """Start from a `session()` of an earlier client of the same account."""
         with self._lock:
             self._version = OdooVersion.parse(session["version"])
@@ -172,7 +172,7 @@ class OdooClient:
             self._fields.update(session.get("fields") or {})
         return self
 
-    def check(self) -> dict:
+    def check(self) -> dict[str, Any]:
         """Log in and return what a connection test shows: URL, db, version, protocol, uid."""
         uid = self.uid
         return {
@@ -223,7 +223,7 @@ class OdooClient:
             self._user_language(context)
         return int(uid)
 
-    def _user_language(self, context: dict) -> None:
+    def _user_language(self, context: dict[str, Any]) -> None:
         if self.requested_lang is None and isinstance(context, dict):
             self._lang = context.get("lang") or None
 
@@ -253,7 +253,7 @@ class OdooClient:
             with self._lock:
                 self._uid = None
 
-    def _in_language(self, kwargs: dict) -> dict:
+    def _in_language(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         context = kwargs.get("context") or {}
         if not self._lang or "lang" in context:
             return kwargs
@@ -261,7 +261,7 @@ class OdooClient:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def fields(self, model: str) -> dict[str, dict]:
+    def fields(self, model: str) -> dict[str, dict[str, Any]]:
         """`fields_get` of `model` (type, string, relation, …), read once per model.
 
         Raises `OdooModelMissing` when the model's app is not installed (`installed`).
@@ -301,42 +301,45 @@ class OdooClient:
     def search_read(
         self,
         model: str,
-        domain: list,
+        domain: list[Any],
         fields: Sequence[str] | None,
         order: str | None = None,
         limit: int | None = None,
         offset: int = 0,
-        context: dict | None = None,
-    ) -> list[dict]:
+        context: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
         """`search_read` asking only for fields that exist in this version."""
         fields_arg = self._fields_arg(model, fields)
         options = _options(order=order, limit=limit, offset=offset, context=context)
-        return self.execute(model, "search_read", domain, fields=fields_arg, **options)
+        records = self.execute(model, "search_read", domain, fields=fields_arg, **options)
+        return cast(list[dict[str, Any]], records)  # Odoo's JSON answer
 
     def search(
         self,
         model: str,
-        domain: list,
+        domain: list[Any],
         order: str | None = None,
         limit: int | None = None,
         offset: int = 0,
-        context: dict | None = None,
+        context: dict[str, Any] | None = None,
     ) -> list[int]:
         """Ids matching `domain`."""
         options = _options(order=order, limit=limit, offset=offset, context=context)
-        return self.execute(model, "search", domain, **options)
+        return cast(list[int], self.execute(model, "search", domain, **options))
 
-    def search_count(self, model: str, domain: list, context: dict | None = None) -> int:
+    def search_count(
+        self, model: str, domain: list[Any], context: dict[str, Any] | None = None
+    ) -> int:
         """How many records match `domain`."""
-        return self.execute(model, "search_count", domain, **_options(context=context))
+        return cast(int, self.execute(model, "search_count", domain, **_options(context=context)))
 
     def read(
         self,
         model: str,
         ids: Sequence[int],
         fields: Sequence[str] | None,
-        context: dict | None = None,
-    ) -> list[dict]:
+        context: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
         """Records by id, `read_batch` ids per call, in the order of `ids` (each id once).
 
         Ids that do not exist are left out, as Odoo does.
@@ -345,7 +348,7 @@ class OdooClient:
         if not unique:
             return []
         kwargs = {"fields": self._fields_arg(model, fields), **_options(context=context)}
-        found: dict[int, dict] = {}
+        found: dict[int, dict[str, Any]] = {}
         for start in range(0, len(unique), self.read_batch):
             chunk = unique[start : start + self.read_batch]
             for record in self.execute(model, "read", chunk, **kwargs):
@@ -360,11 +363,11 @@ class OdooClient:
     def pages(
         self,
         model: str,
-        domain: list,
+        domain: list[Any],
         fields: Sequence[str],
-        cursor: dict | None = None,
+        cursor: dict[str, Any] | None = None,
         page_size: int | None = None,
-        context: dict | None = None,
+        context: dict[str, Any] | None = None,
         *,
         include_archived: bool = False,
         overlap_seconds: int | None = None,
@@ -383,16 +386,17 @@ class OdooClient:
         if include_archived:
             context["active_test"] = False
 
-        def fetch(full_domain: list, order: str, limit: int) -> list[dict]:
+        def fetch(full_domain: list[Any], order: str, limit: int) -> list[dict[str, Any]]:
             if inline:
-                spec = {name: {"fields": {f: {} for f in inline[name]}} if name in inline else {}
-                        for name in self._fields_arg(model, wanted)}  # fmt: skip
+                spec: dict[str, dict[str, Any]] = {
+                    name: {"fields": {f: {} for f in inline[name]}} if name in inline else {}
+                    for name in self.existing_fields(model, wanted)}  # fmt: skip
                 # count_limit=limit: a full page would otherwise make Odoo count every
                 # match (a second query per page) for a `length` we never read.
                 found = self.execute(model, "web_search_read", domain=full_domain,
                                      specification=spec, order=order, limit=limit,
                                      count_limit=limit, **_options(context=context))  # fmt: skip
-                return found["records"]
+                return cast(list[dict[str, Any]], found["records"])
             return self.search_read(
                 model, full_domain, wanted, order=order, limit=limit, context=context
             )

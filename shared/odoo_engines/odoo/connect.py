@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from typing import Any
 
 from ..config import OdooSettings
 from ..errors import ConfigError
@@ -48,6 +49,7 @@ def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
         account = sandbox_account()
         url, db, username, password = account.url, account.db, account.login, account.password
     else:
+        assert settings.url  # not the sandbox and nothing missing: the URL is set
         url, db, username, password = (
             settings.url,
             settings.db,
@@ -69,7 +71,7 @@ def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
     return client.login() if login else client
 
 
-def check_odoo(settings: OdooSettings) -> dict:
+def check_odoo(settings: OdooSettings) -> dict[str, Any]:
     """Connect and log in as `TEST_CONNECTIONS_ONLY` does: version, uid, db (typed errors)."""
     with connect_odoo(settings) as client:
         return client.check()

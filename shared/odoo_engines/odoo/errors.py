@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..errors import EngineError, PermanentError, TransientError
 
@@ -55,8 +56,16 @@ class OdooAuthError(OdooError, PermanentError):
 class OdooUnavailable(OdooError, TransientError):
     """Odoo did not answer in time, was overloaded or dropped the connection."""
 
-    def __init__(self, text: str, *, retry_after: float | None = None, **kwargs):
-        super().__init__(text, **kwargs)
+    def __init__(
+        self,
+        text: str,
+        *,
+        retry_after: float | None = None,
+        name: str | None = None,
+        message: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(text, name=name, message=message, status=status)
         self.retry_after = retry_after
 
 
@@ -73,7 +82,7 @@ def from_odoo(
 ) -> OdooError:
     """The typed error for an Odoo error `name`/`message` raised by the call `where`."""
     text = f"Odoo {where} failed: {name or 'error'}: {message or 'no message'}"
-    kwargs = {"name": name, "message": message, "status": status}
+    kwargs: dict[str, Any] = {"name": name, "message": message, "status": status}
     if name in AUTH_NAMES or status == 401:
         return OdooAuthError(text, **kwargs)
     if name in TRANSIENT_NAMES or (

@@ -34,15 +34,15 @@ _SECOND_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 ONE_SECOND = timedelta(seconds=1)
 
 # fetch(domain, order, limit) -> records, each with "id" and "write_date".
-Fetch = Callable[[list, str, int], list[dict]]
+Fetch = Callable[[list[Any], str, int], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class Page:
     """Records of one page and the cursor to save once they are stored."""
 
-    records: list[dict]
-    cursor: dict
+    records: list[dict[str, Any]]
+    cursor: dict[str, Any]
 
 
 @dataclass(frozen=True, order=True)
@@ -64,11 +64,11 @@ class Cursor:
             raise ValueError(f"pager cursor id must be a whole number >= 0: {last_id!r}")
         return cls(second, last_id)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"write_date": self.write_date, "id": self.id}
 
 
-def _second(record: dict) -> str:
+def _second(record: dict[str, Any]) -> str:
     return str(record["write_date"])[:19]
 
 
@@ -78,9 +78,9 @@ def _shift(second: str, delta: timedelta) -> str:
 
 def keyset_pages(
     fetch: Fetch,
-    domain: list,
+    domain: list[Any],
     *,
-    cursor: dict | None = None,
+    cursor: dict[str, Any] | None = None,
     page_size: int = 500,
     overlap_seconds: int = 0,
 ) -> Iterator[Page]:
@@ -109,7 +109,7 @@ def keyset_pages(
         start, tail, after = saved.write_date, None, saved.id
     done: list[int] = []
 
-    def page(records: list[dict], position: Cursor) -> Page:
+    def page(records: list[dict[str, Any]], position: Cursor) -> Page:
         nonlocal best
         best = position if best is None else max(best, position)
         return Page(records, best.to_dict())

@@ -7,8 +7,8 @@ and turn Odoo's error envelopes into the typed errors of `errors.py`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import httpx
 
@@ -57,14 +57,14 @@ class EndpointMissing(OdooServerError):
     """`/jsonrpc` answered 404: the deprecated RPC services are off on this server."""
 
 
-def scrubber(secret: str):
+def scrubber(secret: str) -> Callable[[Any], str | None]:
     """A function that removes `secret` from any text Odoo sends back."""
 
     def scrub(text: Any) -> str | None:
         if text is None:
             return None
-        text = str(text)
-        return text.replace(secret, "[REDACTED]") if secret else text
+        plain = str(text)
+        return plain.replace(secret, "[REDACTED]") if secret else plain
 
     return scrub
 
@@ -102,7 +102,7 @@ class JsonRpc:
         self._scrub = scrubber(secret)
         self._ids = itertools.count(1)
 
-    def post(self, path: str, params: dict, *, what: str, idempotent: bool) -> Any:
+    def post(self, path: str, params: dict[str, Any], *, what: str, idempotent: bool) -> Any:
         """One JSON-RPC 2.0 request; the result (None when Odoo omitted it)."""
         body = {"jsonrpc": "2.0", "method": "call", "id": next(self._ids), "params": params}
         response = self.transport.post(path, body, what=what, idempotent=idempotent)
@@ -129,11 +129,12 @@ class JsonRpc:
             return EndpointMissing(
                 f"Odoo {where} failed: /jsonrpc answered 404 (RPC services disabled)", status=404
             )
-        data = error.get("data") if isinstance(error.get("data"), dict) else {}
+        raw = error.get("data")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         message = data.get("message") or error.get("message")
         return from_odoo(self._scrub(data.get("name")), self._scrub(message), where=where)
 
-    def call(self, service: str, method: str, args: list, *, idempotent: bool) -> Any:
+    def call(self, service: str, method: str, args: list[Any], *, idempotent: bool) -> Any:
         return self.post(
             "/jsonrpc",
             {"service": service, "method": method, "args": args},
@@ -141,21 +142,25 @@ class JsonRpc:
             idempotent=idempotent,
         )
 
-    def version(self) -> dict:
+    def version(self) -> dict[str, Any]:
         """`common.version`."""
-        return self.call("common", "version", [], idempotent=True)
+        return cast(dict[str, Any], self.call("common", "version", [], idempotent=True))
 
-    def web_version(self) -> dict:
+    def web_version(self) -> dict[str, Any]:
         """The same answer from the web client's route, which outlives `/jsonrpc`."""
-        return self.post("/web/webclient/version_info", {}, what="version_info", idempotent=True)
+        answer = self.post("/web/webclient/version_info", {}, what="version_info", idempotent=True)
+        return cast(dict[str, Any], answer)
 
     def authenticate(self, login: str) -> int | bool:
         """The user's id, or False when Odoo refuses the login."""
-        return self.call(
+        uid = self.call(
             "common", "authenticate", [self.db, login, self._secret, {}], idempotent=True
         )
+        return cast(int | bool, uid)
 
-    def execute_kw(self, uid: int, model: str, method: str, args: Sequence, kwargs: dict) -> Any:
+    def execute_kw(
+        self, uid: int, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]
+    ) -> Any:
         return self.post(
             "/jsonrpc",
             {
@@ -168,7 +173,7 @@ class JsonRpc:
         )
 
 
-def json2_body(method: str, args: Sequence, kwargs: dict) -> dict:
+def json2_body(method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
     """execute_kw-style `args`/`kwargs` as the named JSON-2 body (`ids` for record methods)."""
     args = list(args)
     body: dict[str, Any] = {}
@@ -218,7 +223,7 @@ class Json2:
         self._headers = {"Authorization": f"bearer {secret}", "X-Odoo-Database": db}
         self._scrub = scrubber(secret)
 
-    def execute(self, model: str, method: str, args: Sequence, kwargs: dict) -> Any:
+    def execute(self, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         what = f"{model}.{method}"
         body = json2_body(method, args, kwargs)
         response = self.transport.post(
@@ -250,7 +255,7 @@ class Json2:
             where=where,
         )
 
-    def context(self) -> dict:
+    def context(self) -> dict[str, Any]:
         """The API key's user context (uid, lang, tz), from `res.users/context_get`."""
         context = self.execute("res.users", "context_get", (), {})
         if not isinstance(context, dict) or not context.get("uid"):

@@ -102,10 +102,10 @@ def _addresses(host: str, port: int, what: str) -> list[Address]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise PermanentError(f"{what} host {host} does not resolve: {exc}") from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
-def _pinned(url: str, address: Address) -> tuple[str, str, dict[str, str]]:
+def _pinned(url: str, address: Address) -> tuple[str, str, dict[str, str | None]]:
     """`url` aimed at `address`, its Host header and TLS name: the name's certificate is
     still verified, and the receiver still sees its own host name."""
     parts = urlsplit(url)
@@ -147,6 +147,7 @@ class WebhookSender:
         }
         if delivery.legacy_header:
             headers["X-Webhook-Secret"] = delivery.secret
+        extensions: dict[str, str | None]
         url, extensions = delivery.url, {}
         if address is not None:  # production: the address that was checked
             url, headers["Host"], extensions = _pinned(delivery.url, address)
@@ -214,5 +215,5 @@ class WebhookSender:
     def __enter__(self) -> WebhookSender:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

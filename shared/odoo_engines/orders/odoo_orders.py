@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .payload import Related
+
+if TYPE_CHECKING:
+    from ..odoo import OdooClient, Page
 
 ORDER_FIELDS = [
     "name",
@@ -58,12 +61,14 @@ def _ids(values: Iterable[Any]) -> list[int]:
 class OrderReader:
     """Orders of one Odoo database through the shared client (`odoo_engines.odoo`)."""
 
-    def __init__(self, client):
+    def __init__(self, client: OdooClient) -> None:
         self.client = client
         self.confirmed = confirmed_states(client.version.major)
         self.partner_fields = client.existing_fields("res.partner", PARTNER_FIELDS)
 
-    def pages(self, cursor: dict | None, page_size: int, since: datetime | None = None) -> Iterator:
+    def pages(
+        self, cursor: dict[str, Any] | None, page_size: int, since: datetime | None = None
+    ) -> Iterator[Page]:
         """Pages of confirmed and cancelled orders changed since `cursor` (keyset); with
         `since`, only orders confirmed at or after it (Odoo sets date_order on confirming)."""
         domain = [["state", "in", [*self.confirmed, "cancel"]]]
@@ -73,7 +78,7 @@ class OrderReader:
             "sale.order", domain, ORDER_FIELDS, cursor=cursor, page_size=page_size
         )
 
-    def related(self, orders: list[dict]) -> Related:
+    def related(self, orders: list[dict[str, Any]]) -> Related:
         """Lines, partners, products, attribute values, states and countries: one read each."""
         related = Related()
         read = self._read
@@ -100,9 +105,9 @@ class OrderReader:
         )
         return related
 
-    def _read(self, model: str, ids: list[int], fields: list[str]) -> list[dict]:
+    def _read(self, model: str, ids: list[int], fields: list[str]) -> list[dict[str, Any]]:
         return self.client.read(model, ids, fields) if ids else []
 
 
-def _by_id(records: list[dict]) -> dict[int, dict]:
+def _by_id(records: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return {r["id"]: r for r in records}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..db import Database
 
@@ -140,7 +141,9 @@ def enqueue(
     )
 
 
-def discard_cancelled(db: Database, connection_id: str, order_id: int, event: str, why: str):
+def discard_cancelled(
+    db: Database, connection_id: str, order_id: int, event: str, why: str
+) -> bool:
     """Discard a queued, undelivered event of an order cancelled in Odoo, and record the
     cancellation so the event is never sent; True if one was discarded.
 
@@ -181,7 +184,7 @@ _ITEM = (
 )
 
 
-def _item(row: tuple) -> RetryItem:
+def _item(row: tuple[Any, ...]) -> RetryItem:
     return RetryItem(row[0], Event(*row[1:7]), *row[7:])
 
 
@@ -257,7 +260,7 @@ def discard(db: Database, item_id: int) -> bool:
 
 def retry_rows(
     db: Database, tenant_id: str | None = None, status: str | None = None, limit: int = 100
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Queue rows for screens (newest first), without payloads."""
     return db.rows(
         "SELECT id, connection_id, odoo_order_id, external_id, event, status, attempts,"
@@ -268,13 +271,13 @@ def retry_rows(
     )
 
 
-def retry_row(db: Database, item_id: int) -> dict | None:
+def retry_row(db: Database, item_id: int) -> dict[str, Any] | None:
     """One queue row with its payload."""
     rows = db.rows("SELECT * FROM retry_queue WHERE id = %s", (item_id,))
     return rows[0] if rows else None
 
 
-def _columns(events: list[Event]) -> tuple[list, ...]:
+def _columns(events: list[Event]) -> tuple[list[Any], ...]:
     return (
         [e.connection_id for e in events],
         [e.odoo_order_id for e in events],

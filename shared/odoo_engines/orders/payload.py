@@ -33,12 +33,12 @@ class Source:
 class Related:
     """Records the orders point to, by id, read in batches."""
 
-    lines: dict[int, dict] = field(default_factory=dict)
-    partners: dict[int, dict] = field(default_factory=dict)
-    products: dict[int, dict] = field(default_factory=dict)
-    ptavs: dict[int, dict] = field(default_factory=dict)
-    states: dict[int, dict] = field(default_factory=dict)
-    countries: dict[int, dict] = field(default_factory=dict)
+    lines: dict[int, dict[str, Any]] = field(default_factory=dict)
+    partners: dict[int, dict[str, Any]] = field(default_factory=dict)
+    products: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ptavs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    states: dict[int, dict[str, Any]] = field(default_factory=dict)
+    countries: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def external_id(odoo_db: str, order_id: int) -> str:
@@ -69,15 +69,15 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             self.parts.append("\n")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in self._BREAKS:
             self.parts.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 
@@ -107,7 +107,7 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value != "" else None
 
 
-def _phone(partner: dict) -> str | None:
+def _phone(partner: dict[str, Any]) -> str | None:
     """Mobile first, else phone; `mobile` is absent in Odoo 19 (and SaaS 18.2+)."""
     return _text(partner.get("mobile")) or _text(partner.get("phone"))
 
@@ -117,7 +117,7 @@ def _quantity(value: float) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def _variant_name(product: dict, related: Related) -> str | None:
+def _variant_name(product: dict[str, Any], related: Related) -> str | None:
     parts = []
     for ptav_id in product.get("product_template_attribute_value_ids") or []:
         ptav = related.ptavs.get(ptav_id)
@@ -130,7 +130,7 @@ def _variant_name(product: dict, related: Related) -> str | None:
     return ", ".join(parts) or None
 
 
-def _items(order: dict, related: Related, odoo_db: str) -> list[dict]:
+def _items(order: dict[str, Any], related: Related, odoo_db: str) -> list[dict[str, Any]]:
     items = []
     for line_id in order.get("order_line") or []:
         line = related.lines.get(line_id)
@@ -154,7 +154,9 @@ def _items(order: dict, related: Related, odoo_db: str) -> list[dict]:
     return items
 
 
-def _address(partner: dict, related: Related, fallback_phone: str | None) -> dict:
+def _address(
+    partner: dict[str, Any], related: Related, fallback_phone: str | None
+) -> dict[str, Any]:
     state = related.states.get(_id(partner.get("state_id")) or 0, {})
     country = related.countries.get(_id(partner.get("country_id")) or 0, {})
     return {
@@ -170,7 +172,9 @@ def _address(partner: dict, related: Related, fallback_phone: str | None) -> dic
     }
 
 
-def order_payload(order: dict, related: Related, source: Source, event: str = CONFIRMED) -> dict:
+def order_payload(
+    order: dict[str, Any], related: Related, source: Source, event: str = CONFIRMED
+) -> dict[str, Any]:
     """The webhook payload of one sale.order (with its related records in `related`)."""
     customer = related.partners.get(_id(order.get("partner_id")) or 0, {})
     shipping = related.partners.get(_id(order.get("partner_shipping_id")) or 0, customer)
@@ -207,7 +211,7 @@ def order_payload(order: dict, related: Related, source: Source, event: str = CO
     }
 
 
-def _source(source: Source) -> dict:
+def _source(source: Source) -> dict[str, Any]:
     return {
         "platform": "ODOO",
         "connection_id": source.connection_id,
@@ -216,12 +220,12 @@ def _source(source: Source) -> dict:
     }
 
 
-def ping_payload(source: Source, now: datetime | None = None) -> dict:
+def ping_payload(source: Source, now: datetime | None = None) -> dict[str, Any]:
     """The `ping` event `tenants test` sends: the source and when, no order."""
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0, tzinfo=None)
     return {"event": PING, "source": _source(source), "sent_at": moment.isoformat() + "Z"}
 
 
-def encode(payload: dict) -> str:
+def encode(payload: dict[str, Any]) -> str:
     """The exact body sent (and signed): compact UTF-8 JSON in the payload's key order."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..db import Database
@@ -29,6 +29,9 @@ from .retry import retry_delay, sender_for, sending_time
 from .secret_store import SecretStore
 from .signing import webhook_id
 from .tenants import Credentials, Tenant, credentials, get_tenant, pause_deliveries
+
+if TYPE_CHECKING:
+    from ..odoo import OdooClient, Page
 
 log = get_logger("orders.poll")
 
@@ -54,7 +57,7 @@ def lock_name(tenant_id: str) -> str:
     return f"orders:poll:{tenant_id}"
 
 
-def odoo_client(settings: Settings, tenant: Tenant, api_key: str):
+def odoo_client(settings: Settings, tenant: Tenant, api_key: str) -> OdooClient:
     """The tenant's Odoo client; the protocol (JSON-RPC or 19's JSON-2) is picked per server.
 
     In production its URL is checked again (https, public address) before the key is sent:
@@ -85,10 +88,10 @@ class OdooClients:
 
     def __init__(self, limit: int = 100):
         self.limit = limit
-        self._clients: dict[str, tuple[str, Any]] = {}
+        self._clients: dict[str, tuple[str, OdooClient]] = {}
         self._lock = threading.Lock()
 
-    def get(self, settings: Settings, tenant: Tenant, api_key: str):
+    def get(self, settings: Settings, tenant: Tenant, api_key: str) -> OdooClient:
         parts = (tenant.odoo_url, tenant.odoo_db, tenant.odoo_username, api_key)
         fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         with self._lock:
@@ -142,7 +145,14 @@ def poll_tenant(
 
 
 class _Cycle:
-    def __init__(self, db, settings: Settings, tenant: Tenant, store, clients):
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        tenant: Tenant,
+        store: SecretStore,
+        clients: OdooClients | None,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.tenant = tenant
@@ -153,7 +163,7 @@ class _Cycle:
         self.source = Source(tenant.id, tenant.store_id, tenant.client_id, tenant.odoo_db)
         self.creds: Credentials | None = None
         self.sender: WebhookSender | None = None
-        self.client = None
+        self.client: OdooClient | None = None
         self.gone = False
 
     def run(self) -> CycleResult:
@@ -214,10 +224,10 @@ class _Cycle:
         policy = self.settings.orders
         return sending_time(policy.page_size, policy) + self.settings.odoo.timeout
 
-    def _page(self, reader: OrderReader, orders: list[dict]) -> None:
+    def _page(self, reader: OrderReader, orders: list[dict[str, Any]]) -> None:
         tenant_id = self.tenant.id
         known = outbox.known(self.db, tenant_id, [o["id"] for o in orders])
-        wanted: list[tuple[dict, str]] = []
+        wanted: list[tuple[dict[str, Any], str]] = []
         for order in orders:
             if order["state"] in reader.confirmed:
                 if (order["id"], CONFIRMED) not in known:
@@ -243,7 +253,7 @@ class _Cycle:
             )
         self._deliver(outbox.record(self.db, events))
 
-    def _cancel_needed(self, order_id: int, known: dict) -> bool:
+    def _cancel_needed(self, order_id: int, known: dict[tuple[int, str], outbox.Known]) -> bool:
         """A cancelled order gets `order.cancelled` only if the picking app has the order."""
         if (order_id, CANCELLED) in known:
             return False
@@ -262,6 +272,7 @@ class _Cycle:
         """Send recorded events; mark the delivered, queue the rest for retry."""
         if not events:
             return
+        assert self.sender is not None and self.creds is not None  # set by _run first
         outcomes = self.sender.send_all(
             [
                 Delivery(
@@ -296,7 +307,7 @@ class _Cycle:
                 f"queue until `odoo-engines tenants resume {self.tenant.id}`"
             )
 
-    def _save_cursor(self, page) -> None:
+    def _save_cursor(self, page: Page) -> None:
         last_id = page.records[-1]["id"] if page.records else None
         self.db.execute(
             "UPDATE connections SET poll_cursor = %s::jsonb,"
@@ -334,7 +345,7 @@ class _Cycle:
         (log.warning if result.error else log.info)("poll_cycle", **vars(result))
 
 
-def recent_cycles(db: Database, tenant_id: str, limit: int = 5) -> list[dict]:
+def recent_cycles(db: Database, tenant_id: str, limit: int = 5) -> list[dict[str, Any]]:
     """The tenant's latest `sync_log` rows, newest first."""
     return db.rows(
         "SELECT synced_at, orders_found, orders_sent, orders_failed, error_message,"

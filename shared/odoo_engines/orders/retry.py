@@ -20,6 +20,7 @@ from ..jobs import TimeBudget
 from ..logging import get_logger
 from . import outbox
 from .delivery import Delivery, Outcome, WebhookSender
+from .secret_store import SecretStore
 from .tenants import pause_deliveries
 
 log = get_logger("orders.retry")
@@ -32,7 +33,9 @@ def retry_delay(
     rand: Callable[[], float] = random.random,
 ) -> float:
     """Seconds to wait after `attempts` retries (0 after the first send failed)."""
-    delay = min(policy.retry_base_seconds * 2 ** min(attempts, 32), policy.retry_max_delay_seconds)
+    delay: float = min(
+        policy.retry_base_seconds * 2 ** min(attempts, 32), policy.retry_max_delay_seconds
+    )
     delay *= 1 - policy.retry_jitter * rand()
     if retry_after is not None:
         delay = max(delay, retry_after)
@@ -59,7 +62,9 @@ def sender_for(settings: Settings) -> WebhookSender:
     )
 
 
-def run_retries(db: Database, settings: Settings, store, budget: TimeBudget | None = None):
+def run_retries(
+    db: Database, settings: Settings, store: SecretStore, budget: TimeBudget | None = None
+) -> RetryResult:
     """Send every due item of active tenants, batch by batch, until none is due or time is up."""
     budget = budget or TimeBudget(settings.time_budget_seconds)
     result = RetryResult()
@@ -83,7 +88,7 @@ def run_retries(db: Database, settings: Settings, store, budget: TimeBudget | No
     return result
 
 
-def retry_now(db: Database, settings: Settings, store, item_id: int,
+def retry_now(db: Database, settings: Settings, store: SecretStore, item_id: int,
               force: bool = False) -> Outcome:  # fmt: skip
     """An operator's retry: a fresh set of attempts, and one sent right now.
 
@@ -106,8 +111,17 @@ def retry_now(db: Database, settings: Settings, store, item_id: int,
         return _attempt(db, settings, store, sender, [item], {}, RetryResult())[0]
 
 
-def _attempt(db, settings, store, sender, items, secrets, result) -> list[Outcome]:
-    deliveries, outcomes = [], {}
+def _attempt(
+    db: Database,
+    settings: Settings,
+    store: SecretStore,
+    sender: WebhookSender,
+    items: list[outbox.RetryItem],
+    secrets: dict[str, str | None],
+    result: RetryResult,
+) -> list[Outcome]:
+    deliveries: list[tuple[outbox.RetryItem, Delivery]] = []
+    outcomes: dict[int, Outcome] = {}
     for item in items:
         secret = _secret(store, item, secrets)
         if secret is None:
@@ -130,7 +144,7 @@ def _attempt(db, settings, store, sender, items, secrets, result) -> list[Outcom
         )
     sent = sender.send_all([d for _, d in deliveries])
     outcomes.update({item.id: o for (item, _), o in zip(deliveries, sent, strict=True)})
-    rows = []
+    rows: list[tuple[outbox.RetryItem, bool, int | None, str | None, float | None]] = []
     for item in items:
         outcome = outcomes[item.id]
         if outcome.gone:
@@ -162,7 +176,7 @@ def _attempt(db, settings, store, sender, items, secrets, result) -> list[Outcom
     return [outcomes[item.id] for item in items]
 
 
-def _secret(store, item: outbox.RetryItem, cache: dict[str, str | None]) -> str | None:
+def _secret(store: SecretStore, item: outbox.RetryItem, cache: dict[str, str | None]) -> str | None:
     tenant_id = item.event.connection_id
     if tenant_id not in cache:
         try:

@@ -8,8 +8,9 @@ delivers what a job would publish).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..config import Settings
 from ..db import Database
@@ -83,7 +84,14 @@ class CloudSchedulerJobs:
     def _name(self, connection_id: str) -> str:
         return f"{self.parent}/jobs/{job_id(connection_id)}"
 
-    def _call(self, what: str, fn, *args, missing_ok: bool = False, **kwargs):
+    def _call(
+        self,
+        what: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        missing_ok: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         from google.api_core import exceptions
 
         try:
@@ -193,7 +201,7 @@ class LocalSchedulerJobs:
         return _job(rows[0]) if rows else None
 
 
-def _job(row: dict) -> Job:
+def _job(row: dict[str, Any]) -> Job:
     attributes = row["attributes"]
     if isinstance(attributes, str):
         attributes = json.loads(attributes)
@@ -205,5 +213,6 @@ def get_scheduler(settings: Settings, db: Database) -> TenantScheduler:
     (ORDERS_JOBS_PROJECT) if there is one; else the local table."""
     if settings.uses_google_cloud:
         project = settings.orders.jobs_project or settings.gcp_project
+        assert project  # uses_google_cloud: a project is set
         return CloudSchedulerJobs(project, settings.region)
     return LocalSchedulerJobs(db)

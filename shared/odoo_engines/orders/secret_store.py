@@ -158,6 +158,6 @@ def local_key(settings: Settings) -> bytes:
 
 def get_secret_store(settings: Settings) -> SecretStore:
     """Secret Manager when a project is set outside local runs; else the local store."""
-    if settings.uses_google_cloud:
+    if settings.uses_google_cloud and settings.gcp_project:  # the first implies the second
         return SecretManagerStore(settings.gcp_project)
     return LocalSecretStore(local_key(settings))

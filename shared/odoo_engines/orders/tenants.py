@@ -66,7 +66,7 @@ class Tenant:
     is_active: bool = True
     deliveries_paused_at: datetime | None = None
     deliveries_paused_reason: str | None = None
-    poll_cursor: dict | None = None
+    poll_cursor: dict[str, Any] | None = None
     last_sync_at: datetime | None = None
     last_sync_order_id: int | None = None
     orders_since: datetime | None = None  # orders confirmed before it are never sent

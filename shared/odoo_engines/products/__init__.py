@@ -1,7 +1,7 @@
 """The product engine: Odoo's catalogue in PostgreSQL, embedded, searchable."""
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type:
     # The seed's entry point, imported on demand so the CLI does not load the engine to start.
     if name == "ProductsSyncEngine":
         from .engine import ProductsSyncEngine

@@ -42,7 +42,7 @@ class _TextOnly(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4"):
             self.parts.append(" ")
 
@@ -123,15 +123,17 @@ def _odoo_datetime(value: Any) -> datetime | None:
 class ProductRow:
     """One `products` row in COLUMNS order, plus what the sync reports on."""
 
-    values: tuple
+    values: tuple[Any, ...]
 
     @property
     def odoo_id(self) -> int:
-        return self.values[0]
+        odoo_id: int = self.values[0]
+        return odoo_id
 
     @property
     def sku(self) -> str:
-        return self.values[1]
+        sku: str = self.values[1]
+        return sku
 
 
 def to_row(record: dict[str, Any], odoo_db: str) -> ProductRow:

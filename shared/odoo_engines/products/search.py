@@ -7,6 +7,7 @@ each search.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from ..db import Database
 from ..embeddings import Embedder
@@ -27,7 +28,7 @@ class Hit:
     similarity: float
     match: str  # "sku", "barcode" or "semantic"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -68,4 +69,7 @@ def search_products(db: Database, embedder: Embedder, query: str, limit: int = 1
     vector = embedder.embed([query])[0]
     db.execute(SEARCH_SETTINGS)
     rows = db.fetchall(_QUERY, (query, vector, limit, embedder.model, limit))
-    return [Hit(*row[:6], similarity=round(float(row[6]), 4), match=row[7]) for row in rows][:limit]
+    return [
+        Hit(row[0], row[1], row[2], row[3], row[4], row[5], round(float(row[6]), 4), row[7])
+        for row in rows
+    ][:limit]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ def write_page(db: Database, rows: Sequence[ProductRow]) -> PageWrite:
     return PageWrite(inserted=inserted, updated=len(flags) - inserted)
 
 
-def update_quantities(db: Database, records: Sequence[dict]) -> None:
+def update_quantities(db: Database, records: Sequence[dict[str, Any]]) -> None:
     """Set qty_available from `[{"id": …, "qty_available": …}]` in one statement."""
     if not records:
         return

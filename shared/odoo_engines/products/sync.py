@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import jobs
 from ..db import Database
@@ -23,6 +23,9 @@ from ..logging import get_logger
 from ..pubsub import PRODUCT_SYNC, Publisher
 from . import store, vector_index
 from .mapping import ODOO_FIELDS, to_row
+
+if TYPE_CHECKING:
+    from ..odoo import OdooClient
 
 log = get_logger("product_sync")
 JOB = "product-sync"
@@ -70,7 +73,7 @@ class SyncResult:
         return asdict(self)
 
 
-def run_sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
+def run_sync(db: Database, odoo: OdooClient, embedder: Embedder, publisher: Publisher,
              options: SyncOptions) -> SyncResult:  # fmt: skip
     """One product sync run; failures end up in the result (and re-raise if transient)."""
     started = time.monotonic()
@@ -102,7 +105,7 @@ def run_sync(db: Database, odoo, embedder: Embedder, publisher: Publisher,
     return result
 
 
-def _sync(db: Database, odoo, embedder: Embedder, options: SyncOptions,
+def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: SyncOptions,
           result: SyncResult) -> None:  # fmt: skip
     budget = jobs.TimeBudget(options.time_budget)
     store.check_dimensions(db, embedder.dimensions)
@@ -151,7 +154,9 @@ def _sync(db: Database, odoo, embedder: Embedder, options: SyncOptions,
     jobs.mark_success(db, JOB)
 
 
-def _side_cursor(db: Database, odoo, options: SyncOptions, model: str, scope: str):
+def _side_cursor(
+    db: Database, odoo: OdooClient, options: SyncOptions, model: str, scope: str
+) -> dict[str, Any] | None:
     """The saved cursor of a stream beside the variant pages (`model`), or None after
     placing it at `model`'s newest record: a run without it has just read every variant
     (the pager re-reads an overlap behind the placed cursor next time)."""
@@ -167,7 +172,7 @@ def _side_cursor(db: Database, odoo, options: SyncOptions, model: str, scope: st
     return None
 
 
-def _template_edits(db: Database, odoo, fields: list[str], options: SyncOptions,
+def _template_edits(db: Database, odoo: OdooClient, fields: list[str], options: SyncOptions,
                     result: SyncResult) -> None:  # fmt: skip
     """16: re-read the variants of templates edited since the last run.
 
@@ -189,7 +194,7 @@ def _template_edits(db: Database, odoo, fields: list[str], options: SyncOptions,
         result.products_inserted += written.inserted
 
 
-def _refresh_stock(db: Database, odoo, options: SyncOptions, kits: bool) -> None:
+def _refresh_stock(db: Database, odoo: OdooClient, options: SyncOptions, kits: bool) -> None:
     """Re-read on-hand quantities of products whose stock moved since the last run.
 
     qty_available is computed and never bumps the product's write_date; stock.quant's

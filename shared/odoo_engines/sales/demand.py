@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -75,13 +76,14 @@ def parse_month(text: str) -> date:
         raise ValueError(f"month must look like YYYY-MM, got {text!r}") from None
 
 
-def _window(start: date) -> tuple:
+def _window(start: date) -> tuple[Any, ...]:
     return (CONFIRMED_STATES, add_months(start, -MAX_HISTORY_MONTHS), start, NOT_DEMAND_TYPES)
 
 
 def count_skus(db: Database, start: date) -> int:
     """SKUs with a confirmed sale in the history window before `start`."""
-    return db.fetchval(_COUNT_SKUS, _window(start))
+    count: int = db.fetchval(_COUNT_SKUS, _window(start))
+    return count
 
 
 def load_histories(db: Database, start: date, shard: int = 0, shards: int = 1) -> list[SkuHistory]:

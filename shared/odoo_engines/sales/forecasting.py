@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ..db import Database
 from ..errors import PermanentError
@@ -42,7 +43,7 @@ class ForecastRun:
     shards: int
     skus: int
 
-    def shard_messages(self) -> list[dict]:
+    def shard_messages(self) -> list[dict[str, Any]]:
         """The Pub/Sub messages of this run's shards."""
         return [
             {"run_id": self.run_id, "shard": k, "shards": self.shards} for k in range(self.shards)
@@ -67,7 +68,7 @@ class ShardResult:
     skus: int = 0
     fallbacks: int = 0
     seconds: float = 0.0
-    models: Counter = field(default_factory=Counter)
+    models: Counter[str] = field(default_factory=Counter)
     run_complete: bool = False
 
 
@@ -189,7 +190,7 @@ def run_shard(db: Database, run: ForecastRun, shard: int, horizon: int) -> Shard
 
 def store_forecasts(db: Database, run: ForecastRun, results: list[SkuForecast]) -> None:
     """Upsert the forecast rows of `results` in one statement."""
-    columns: dict[str, list] = {
+    columns: dict[str, list[Any]] = {
         name: []
         for name in (
             "sku", "forecast_date", "product_id", "product_name", "forecasted_quantity",

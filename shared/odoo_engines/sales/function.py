@@ -20,7 +20,7 @@ from ..errors import PermanentError
 from ..jobs import TimeBudget
 from ..logging import get_logger
 from ..odoo import check_odoo, connect_odoo
-from ..pubsub import FORECAST, SALES_SYNC, get_publisher
+from ..pubsub import FORECAST, SALES_SYNC, Publisher, get_publisher
 from ..triggers import PubSubMessage
 from .demand import parse_month
 from .forecasting import load_run
@@ -112,8 +112,8 @@ def _month(month: str | None) -> date | None:
         raise PermanentError(str(exc)) from None
 
 
-def _plan(db: Database, settings: Settings, publisher, target: date | None,
-          message_id: str) -> dict:  # fmt: skip
+def _plan(db: Database, settings: Settings, publisher: Publisher, target: date | None,
+          message_id: str) -> dict[str, Any]:  # fmt: skip
     # The message id names the run, so a redelivered request re-publishes the same shards.
     run = start_forecast(db, settings, target, run_id=f"msg-{message_id}" if message_id else None)
     for shard_message in run.shard_messages():

@@ -62,7 +62,7 @@ def item_row(
     product: dict[str, Any],
     product_quantity: float,
     odoo_db: str,
-) -> tuple:
+) -> tuple[Any, ...]:
     """The `sales_items` row (in `COLUMNS` order) of one product line."""
     customer_id, customer_name = many2one(order.get("partner_id"))
     _, currency = many2one(order.get("currency_id") or line.get("currency_id"))

@@ -19,9 +19,10 @@ a sentence that says why, e.g. "ALTA: forecast 120, stock 20, nothing incoming; 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass
 from datetime import date
+from typing import Any
 
 from ..config import SalesSettings
 from ..db import Database
@@ -108,7 +109,7 @@ def read_supply(client: OdooClient, product_ids: Sequence[int]) -> Supply:
         source = "qty_available"
     else:
         stock, source = {}, "none"
-    incoming = {}
+    incoming: dict[str, dict[int, float]] = {}
     for model, (states, ordered, done) in INCOMING.items():
         if model not in installed:
             incoming[model] = {}
@@ -129,7 +130,7 @@ def read_supply(client: OdooClient, product_ids: Sequence[int]) -> Supply:
     return Supply(stock, incoming["mrp.production"], incoming["purchase.order.line"], source)
 
 
-def _sum(records: list[dict], quantity) -> dict[int, float]:
+def _sum(records: list[dict[str, Any]], quantity: Callable[..., float]) -> dict[int, float]:
     totals: dict[int, float] = defaultdict(float)
     for record in records:
         product_id = many2one(record.get("product_id"))[0]

@@ -73,12 +73,18 @@ def chart(result: SkuForecast, start_month: date, plan_month: date, path: Path) 
     figure = Figure(figsize=(8, 3.4), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    axes.plot(past, history.quantities, color="#34495e", marker=".", label="sold")
+    # matplotlib plots dates through its units registry; its stubs take numbers only
+    axes.plot(past, history.quantities, color="#34495e", marker=".", label="sold")  # type: ignore[arg-type]
     axes.fill_between(
-        future, forecast.lower, forecast.upper, color="#5dade2", alpha=0.3, label="80% interval"
+        future,  # type: ignore[arg-type]
+        forecast.lower,
+        forecast.upper,
+        color="#5dade2",
+        alpha=0.3,
+        label="80% interval",
     )
-    axes.plot(future, forecast.mean, color="#2874a6", marker=".", label="forecast")
-    axes.axvline(plan_month, color="#c0392b", linestyle=":", linewidth=1, label="plan month")
+    axes.plot(future, forecast.mean, color="#2874a6", marker=".", label="forecast")  # type: ignore[arg-type]
+    axes.axvline(plan_month, color="#c0392b", linestyle=":", linewidth=1, label="plan month")  # type: ignore[arg-type]
     axes.set_title(f"{history.sku} · {history.product_name}"[:90], fontsize=10, loc="left")
     axes.set_ylabel("units / month")
     axes.set_ylim(bottom=0)

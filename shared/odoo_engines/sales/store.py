@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from ..db import Database
 from .lines import COLUMNS
@@ -27,7 +28,7 @@ _UPSERT = (
 )
 
 
-def upsert_items(db: Database, rows: Sequence[tuple]) -> tuple[int, int]:
+def upsert_items(db: Database, rows: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
     """Insert or update lines by `line_id`; returns (inserted, changed). A repeated page
     changes nothing."""
     if not rows:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..db import Database
 from ..jobs import TimeBudget, load_cursor, save_cursor
@@ -52,10 +53,10 @@ class SyncCounts:
     lines_updated: int = 0
     lines_removed: int = 0
     lines_skipped: int = 0  # sections, notes, down payments
-    state_changes: Counter = field(default_factory=Counter)
+    state_changes: Counter[str] = field(default_factory=Counter)
     complete: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "pages": self.pages,
             "orders": self.orders,
@@ -74,9 +75,9 @@ class _Products:
 
     def __init__(self, client: OdooClient):
         self.client = client
-        self.known: dict[int, dict] = {}
+        self.known: dict[int, dict[str, Any]] = {}
 
-    def get(self, ids: set[int]) -> dict[int, dict]:
+    def get(self, ids: set[int]) -> dict[int, dict[str, Any]]:
         missing = [i for i in ids if i not in self.known]
         if missing:
             for product in self.client.read("product.product", missing, PRODUCT_FIELDS):
@@ -112,8 +113,8 @@ def sync_sales(
 def _store_page(
     db: Database,
     client: OdooClient,
-    orders: list[dict],
-    cursor: dict,
+    orders: list[dict[str, Any]],
+    cursor: dict[str, Any],
     products: _Products,
     units: Units,
     counts: SyncCounts,
@@ -126,10 +127,12 @@ def _store_page(
         else []
     )
     sale_lines = [line for line in lines if is_sale_line(line)]
-    known = products.get({many2one(line["product_id"])[0] for line in sale_lines})
+    # is_sale_line keeps only lines with a product, so every id is set
+    known = products.get({pid for line in sale_lines if (pid := many2one(line["product_id"])[0])})
     rows = []
     for line in sale_lines:
         product_id, product_name = many2one(line["product_id"])
+        assert product_id is not None  # a sale line has a product
         product = known.get(product_id) or {"id": product_id, "name": product_name}
         quantity = units.convert(
             float(line.get("product_uom_qty") or 0.0),

@@ -10,6 +10,8 @@ that field exists, else as `1 / factor`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..logging import get_logger
 from ..odoo import OdooClient
 from ..products.mapping import many2one
@@ -45,7 +47,7 @@ class Units:
         return quantity * sizes[from_uom] / sizes[to_uom]
 
 
-def _sizes(rows: list[dict], relative: bool) -> dict[int, float]:
+def _sizes(rows: list[dict[str, Any]], relative: bool) -> dict[int, float]:
     if not relative:
         return {r["id"]: 1.0 / r["factor"] for r in rows if r.get("factor")}
     by_id = {r["id"]: r for r in rows}
@@ -56,7 +58,11 @@ def _sizes(rows: list[dict], relative: bool) -> dict[int, float]:
             row = by_id[uom_id]
             parent, _ = many2one(row.get("relative_uom_id"))
             own = row.get("relative_factor") or 1.0
-            inherited = size(parent, depth + 1) if parent in by_id and depth < 20 else 1.0
+            inherited = (
+                size(parent, depth + 1)
+                if parent is not None and parent in by_id and depth < 20
+                else 1.0
+            )
             sizes[uom_id] = own * inherited
         return sizes[uom_id]
 

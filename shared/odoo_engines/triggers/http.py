@@ -131,7 +131,9 @@ class Router:
         self.map = Map(strict_slashes=False)
         self.views: dict[str, Callable[..., Any]] = {}
 
-    def route(self, path: str, methods: tuple[str, ...] = ("GET",)):
+    def route(
+        self, path: str, methods: tuple[str, ...] = ("GET",)
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             endpoint = f"{view.__name__}:{path}:{','.join(methods)}"
             self.map.add(Rule(path, endpoint=endpoint, methods=list(methods)))

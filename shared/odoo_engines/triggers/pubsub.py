@@ -18,12 +18,15 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
 from ..errors import PermanentError
 from ..logging import get_logger, set_trace
+
+if TYPE_CHECKING:
+    from cloudevents.http import CloudEvent
 
 log = get_logger("trigger")
 
@@ -57,7 +60,7 @@ class PubSubMessage:
         return value
 
 
-def decode_cloud_event(event) -> PubSubMessage:
+def decode_cloud_event(event: CloudEvent) -> PubSubMessage:
     """Decode a `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent.
 
     Raises PermanentError when the payload is not base64 JSON of an object; an empty
@@ -103,15 +106,21 @@ def _decode_message(message: Any, topic: str) -> PubSubMessage:
     )
 
 
-def pubsub_handler(fn: Callable[[PubSubMessage], Any]) -> Callable[[Any], None]:
+def pubsub_handler(
+    fn: Callable[[PubSubMessage], Any],
+) -> Callable[[CloudEvent | Request], tuple[str, int] | None]:
     """Wrap `fn(message)` as a CloudEvent function with the ack/retry policy above."""
 
     @functools.wraps(fn)
-    def handle(event):
+    def handle(event: CloudEvent | Request) -> tuple[str, int] | None:
         push = isinstance(event, Request)
         acknowledge = ("", 204) if push else None
         try:
-            message = decode_push_request(event) if push else decode_cloud_event(event)
+            message = (
+                decode_push_request(event)
+                if isinstance(event, Request)  # the same test as `push`, so mypy narrows
+                else decode_cloud_event(event)
+            )
         except PermanentError as exc:
             log.error("poison message acknowledged", function=fn.__name__, error=str(exc))
             return acknowledge

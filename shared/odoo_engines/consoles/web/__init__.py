@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
 
@@ -65,7 +65,7 @@ def mount_panel(app: EnrichApp, router: Router) -> None:
     def panel_static(request: Request, name: str) -> Response:
         return _file(name)
 
-    def panel_plan(request: Request):
+    def panel_plan(request: Request) -> dict[str, Any]:
         app._protect(request)
         year = whole_number_arg(request.args, "year", 2000, 2100)
         month = whole_number_arg(request.args, "month", 1, 12)
@@ -74,7 +74,7 @@ def mount_panel(app: EnrichApp, router: Router) -> None:
         with app.database() as db:
             return plan.production_plan(db, year, month)
 
-    def panel_forecast(request: Request):
+    def panel_forecast(request: Request) -> dict[str, Any]:
         app._protect(request)
         sku = refuse_nul(request.args.get("sku") or "", "sku").strip()
         if not sku:
@@ -82,7 +82,7 @@ def mount_panel(app: EnrichApp, router: Router) -> None:
         with app.database() as db:
             return plan.sku_forecast(db, sku)
 
-    def panel_search(request: Request):
+    def panel_search(request: Request) -> dict[str, Any]:
         app._protect(request)
         query = refuse_nul(request.args.get("q") or "", "q").strip()
         if not query:
