@@ -44,7 +44,7 @@ locals {
   # by the archive's SHA-256, so a change of code (and only that) redeploys the function.
   archives = { for name in keys(local.functions) : name => "${path.module}/build/${name}.zip" }
 
-  # Every function reads the same settings (odoo_engines.config); these are the plain ones.
+  # Every function reads the same settings (odoo_engines.core.settings); these are the plain ones.
   common_env = {
     ENVIRONMENT        = "production"
     LOG_FORMAT         = "json"

@@ -3,7 +3,7 @@
 #
 # Event functions get their messages from push subscriptions Terraform owns rather than
 # from an `event_trigger`: the subscription Eventarc creates for a trigger cannot be given
-# a dead-letter policy from Terraform. odoo_engines.triggers.pubsub_handler accepts the
+# a dead-letter policy from Terraform. odoo_engines.core.triggers.pubsub_handler accepts the
 # push request; a 2xx acknowledges, a 5xx is retried with backoff and, after
 # var.max_delivery_attempts, the message moves to the dead-letter topic.
 

@@ -17,9 +17,9 @@ import pg8000.dbapi
 import pytest
 from cryptography.fernet import Fernet
 
-from odoo_engines.config import load_settings
-from odoo_engines.db import Database, migrate
-from odoo_engines.db.connection import embedded_socket
+from odoo_engines.core.db import Database, migrate
+from odoo_engines.core.db.connection import embedded_socket
+from odoo_engines.core.settings import load_settings
 
 pytest_plugins = [
     "fixtures.ai",
@@ -120,7 +120,7 @@ def settings(base_env):
 @pytest.fixture
 def db(settings):
     """A Database on this test's own database."""
-    from odoo_engines.db import connect
+    from odoo_engines.core.db import connect
 
     database = connect(settings)
     yield database

@@ -10,7 +10,7 @@ from functools import cached_property
 
 import click
 
-from odoo_engines.config import Settings, load_settings
+from odoo_engines.core.settings import Settings, load_settings
 
 
 class App:
@@ -28,7 +28,7 @@ class App:
     def db(self):
         """The database, migrated on first use."""
         if self._db is None:
-            from odoo_engines.db import connect
+            from odoo_engines.core.db import connect
 
             self._db = connect(self.settings)
         return self._db

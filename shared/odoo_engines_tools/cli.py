@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from odoo_engines.env_file import describe_env_file, load_env_file
-from odoo_engines.errors import ConfigError, EngineError, TransientError
-from odoo_engines.logging import configure_logging
+from odoo_engines.core.env_file import describe_env_file, load_env_file
+from odoo_engines.core.errors import ConfigError, EngineError, TransientError
+from odoo_engines.core.logging import configure_logging
 
 from .app import App, pass_app
 
@@ -48,8 +48,8 @@ def db() -> None:
 @pass_app
 def db_migrate(app: App) -> None:
     """Apply pending SQL migrations (under an advisory lock)."""
-    from odoo_engines.db import Database, migrate
-    from odoo_engines.db.connection import open_connection
+    from odoo_engines.core.db import Database, migrate
+    from odoo_engines.core.db.connection import open_connection
 
     database = Database(open_connection(app.settings.database))
     try:
@@ -118,7 +118,7 @@ def _run_summary(row: dict) -> str:
 @pass_app
 def runs(app: App, job: str | None, limit: int, failed: bool) -> None:
     """The last runs of the jobs (the `runs` table), newest first."""
-    from odoo_engines.jobs import recent_runs
+    from odoo_engines.core.runs import recent_runs
 
     rows = recent_runs(app.db(), job, limit, failed)
     if not rows:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from odoo_engines.logging import configure_logging
+from odoo_engines.core.logging import configure_logging
 
 from .app import App
 from .commands.knowledge import demo as knowledge_demo

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import odoo_engines
-from odoo_engines.errors import ConfigError
+from odoo_engines.core.errors import ConfigError
 
 PACKAGE_DIR = Path(odoo_engines.__file__).resolve().parent
 # Never shipped: caches, dotfiles (.env!) and tests.

@@ -7,9 +7,9 @@ import base64
 import re
 import time
 
+from odoo_engines.core.publish import POLL_TENANT, local_publisher
 from odoo_engines.orders.poll import poll_tenant
 from odoo_engines.orders.signing import poll_token
-from odoo_engines.pubsub import POLL_TENANT, local_publisher
 from orders.conftest import SECRET
 
 STATUS = ["vector_sync_status", "processed", "chunk_count", "sync_error", "sync_note"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from odoo_engines.config import load_settings
+from odoo_engines.core.errors import ConfigError, PermanentError, TransientError
+from odoo_engines.core.settings import load_settings
 from odoo_engines.embeddings import LocalEmbedder, OpenAIEmbedder, get_embedder
 from odoo_engines.embeddings.openai_embedder import (
     BYTES_PER_TOKEN,
     MAX_TOKENS_PER_INPUT,
     request_dimensions,
 )
-from odoo_engines.errors import ConfigError, PermanentError, TransientError
 
 EMBEDDINGS = "/v1/embeddings"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from odoo_engines.errors import PermanentError
-from odoo_engines.llm.schema import check_schema, fit_strings, shorten, strict_schema, validate
+from odoo_engines.core.errors import PermanentError
+from odoo_engines.core.schema import check_schema, fit_strings, shorten, strict_schema, validate
 
 SCHEMA = {
     "type": "object",

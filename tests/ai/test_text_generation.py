@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from odoo_engines.config import load_settings
-from odoo_engines.errors import PermanentError, TransientError
+from odoo_engines.core.errors import PermanentError, TransientError
+from odoo_engines.core.schema import validate
+from odoo_engines.core.settings import load_settings
 from odoo_engines.llm import OfflineTextGenerator, OpenAITextGenerator, get_text_generator
 from odoo_engines.llm.offline import parse_number
-from odoo_engines.llm.schema import validate
 
 CATEGORIES = ["Herramientas eléctricas", "Ropa de mujer", "Alimentos y bebidas", "Muebles"]
 ENRICH = {

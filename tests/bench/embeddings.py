@@ -15,10 +15,10 @@ import time
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from odoo_engines.config import load_settings  # noqa: E402 - after the thread pinning
+from odoo_engines.core.logging import configure_logging  # noqa: E402
+from odoo_engines.core.settings import load_settings  # noqa: E402 - after the thread pinning
 from odoo_engines.embeddings import LocalEmbedder, get_embedder  # noqa: E402
 from odoo_engines.llm import get_text_generator  # noqa: E402
-from odoo_engines.logging import configure_logging  # noqa: E402
 from odoo_engines_tools.sandbox.openai_server import LocalOpenAI  # noqa: E402
 
 PRODUCTS = ["Taladro percutor", "Polera de algodón", "Silla de escritorio", "Arroz grano largo",

@@ -25,11 +25,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import functions_framework  # noqa: E402 - after the thread pinning
 
-from odoo_engines.config import load_settings  # noqa: E402
-from odoo_engines.db import connect  # noqa: E402
+from odoo_engines.core.db import connect  # noqa: E402
+from odoo_engines.core.logging import configure_logging  # noqa: E402
+from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.enrichment.resilience import CircuitBreaker  # noqa: E402
 from odoo_engines.enrichment.writer import build_writer  # noqa: E402
-from odoo_engines.logging import configure_logging  # noqa: E402
 from odoo_engines_tools.sandbox.openai_server import LocalOpenAI  # noqa: E402
 
 SOURCE = Path(__file__).resolve().parents[2] / "functions" / "enrich" / "main.py"

@@ -29,9 +29,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402 - after the thread pinning
 import pg8000.dbapi  # noqa: E402
 
-from odoo_engines.config import load_settings  # noqa: E402
-from odoo_engines.db import connect  # noqa: E402
-from odoo_engines.db.connection import embedded_socket  # noqa: E402
+from odoo_engines.core.db import connect  # noqa: E402
+from odoo_engines.core.db.connection import embedded_socket  # noqa: E402
+from odoo_engines.core.logging import configure_logging  # noqa: E402
+from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.forecast import (  # noqa: E402
     classify_demand,
     forecast_series,
@@ -40,7 +41,6 @@ from odoo_engines.forecast import (  # noqa: E402
     smape,
 )
 from odoo_engines.forecast.methods import seasonal_naive, ses, theta, tsb  # noqa: E402
-from odoo_engines.logging import configure_logging  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
 from odoo_engines.sales.demand import load_histories, month_start  # noqa: E402
 from odoo_engines.sales.sync import sync_sales  # noqa: E402

@@ -24,9 +24,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402 - after the thread pinning
 
-from odoo_engines.config import SalesSettings, load_settings  # noqa: E402
-from odoo_engines.db import connect  # noqa: E402
-from odoo_engines.logging import configure_logging  # noqa: E402
+from odoo_engines.core.db import connect  # noqa: E402
+from odoo_engines.core.logging import configure_logging  # noqa: E402
+from odoo_engines.core.settings import SalesSettings, load_settings  # noqa: E402
 from odoo_engines.sales.demand import add_months, month_start  # noqa: E402
 from odoo_engines.sales.forecasting import load_run, plan_run, run_shard  # noqa: E402
 from odoo_engines.sales.lines import COLUMNS  # noqa: E402

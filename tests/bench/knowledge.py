@@ -26,12 +26,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402 - after the thread pinning
 
-from odoo_engines.logging import configure_logging  # noqa: E402
+from odoo_engines.core.logging import configure_logging  # noqa: E402
 
 configure_logging("WARNING", "console")  # before the modules below bind their loggers
 
-from odoo_engines.config import load_settings  # noqa: E402
-from odoo_engines.db import connect  # noqa: E402
+from odoo_engines.core.db import connect  # noqa: E402
+from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.embeddings import get_embedder  # noqa: E402
 from odoo_engines.knowledge import indexing, store  # noqa: E402
 from odoo_engines.knowledge.indexing import Source  # noqa: E402

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the orders helpers
 
-from odoo_engines.config import load_settings
-from odoo_engines.db import connect
-from odoo_engines.logging import configure_logging
+from odoo_engines.core.db import connect
+from odoo_engines.core.logging import configure_logging
+from odoo_engines.core.settings import load_settings
 from odoo_engines.orders.poll import OdooClients, poll_tenant
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import get_secret_store

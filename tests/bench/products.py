@@ -26,17 +26,17 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from odoo_engines.config import load_settings  # noqa: E402
-from odoo_engines.db import Database, migrate  # noqa: E402
-from odoo_engines.db.connection import embedded_socket, open_connection  # noqa: E402
+from odoo_engines.core.db import Database, migrate  # noqa: E402
+from odoo_engines.core.db.connection import embedded_socket, open_connection  # noqa: E402
+from odoo_engines.core.logging import configure_logging  # noqa: E402
+from odoo_engines.core.publish import LocalPublisher  # noqa: E402
+from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.embeddings import get_embedder  # noqa: E402
-from odoo_engines.logging import configure_logging  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
 from odoo_engines.products import vector_index  # noqa: E402
 from odoo_engines.products.mapping import ODOO_FIELDS  # noqa: E402
 from odoo_engines.products.runner import sync_products  # noqa: E402
 from odoo_engines.products.search import search_products  # noqa: E402
-from odoo_engines.pubsub import LocalPublisher  # noqa: E402
 from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 
 QUERIES = [

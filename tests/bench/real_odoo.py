@@ -36,10 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the sand
 import pg8000.dbapi  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 
-from odoo_engines.config import load_settings  # noqa: E402
-from odoo_engines.db import connect, migrate  # noqa: E402
-from odoo_engines.db.connection import embedded_socket  # noqa: E402
-from odoo_engines.logging import configure_logging  # noqa: E402
+from odoo_engines.core.db import connect, migrate  # noqa: E402
+from odoo_engines.core.db.connection import embedded_socket  # noqa: E402
+from odoo_engines.core.logging import configure_logging  # noqa: E402
+from odoo_engines.core.publish import LocalPublisher  # noqa: E402
+from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
 from odoo_engines.orders.poll import poll_tenant  # noqa: E402
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs  # noqa: E402
@@ -47,7 +48,6 @@ from odoo_engines.orders.secret_store import LocalSecretStore  # noqa: E402
 from odoo_engines.orders.signing import new_webhook_secret  # noqa: E402
 from odoo_engines.orders.tenants import TenantAdmin  # noqa: E402
 from odoo_engines.products.runner import sync_products  # noqa: E402
-from odoo_engines.pubsub import LocalPublisher  # noqa: E402
 from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 from odoo_engines_tools.sandbox.real_odoo import Harness  # noqa: E402
 from odoo_engines_tools.sandbox.shop import INTEGRATION_GROUPS, Shop  # noqa: E402

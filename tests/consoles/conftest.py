@@ -9,9 +9,9 @@ from pathlib import Path
 import functions_framework
 import pytest
 
-from odoo_engines.config import load_settings
+from odoo_engines.core.publish import LocalPublisher
+from odoo_engines.core.settings import load_settings
 from odoo_engines.products.runner import sync_products
-from odoo_engines.pubsub import LocalPublisher
 from odoo_engines_tools.tui.backend import OrdersBackend
 
 API_KEY = "odoo-api-key-3f9a1c"

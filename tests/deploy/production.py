@@ -1,5 +1,5 @@
 """What Terraform deploys, read without the terraform binary: its HCL (python-hcl2), the
-environment each function gets, and the secret variables odoo_engines.config reads.
+environment each function gets, and the secret variables odoo_engines.core.settings reads.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import hcl2
 
-from odoo_engines.config import load_settings
-from odoo_engines.errors import ConfigError
+from odoo_engines.core.errors import ConfigError
+from odoo_engines.core.settings import load_settings
 from odoo_engines_tools.packaging import FunctionManifest
 
 ROOT = Path(__file__).resolve().parents[2]

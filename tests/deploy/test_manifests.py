@@ -6,9 +6,9 @@ import sys
 import pytest
 
 from deploy.production import FUNCTIONS
-from odoo_engines import pubsub
-from odoo_engines.errors import ConfigError
-from odoo_engines.pubsub import local_publisher
+from odoo_engines.core import publish
+from odoo_engines.core.errors import ConfigError
+from odoo_engines.core.publish import local_publisher
 from odoo_engines_tools.packaging import DEFAULTS, list_manifests, load_manifest
 from odoo_engines_tools.sandbox.scheduler import deliver
 
@@ -41,7 +41,7 @@ def test_every_function_of_the_suite_has_a_valid_manifest():
 def test_manifest_topics_are_the_topics_the_code_names():
     for manifest in list_manifests(FUNCTIONS):
         named = {manifest.topic, *manifest.publishes} - {None}
-        assert named <= set(pubsub.TOPICS), manifest.name
+        assert named <= set(publish.TOPICS), manifest.name
 
 
 def test_the_suite_runs_on_its_schedules_and_time_limits():
@@ -119,8 +119,8 @@ def test_a_folder_name_too_long_for_its_service_account_is_refused(tmp_path):
 
 MAIN = """
 import functions_framework
-from odoo_engines.pubsub import local_publisher
-from odoo_engines.triggers import pubsub_handler
+from odoo_engines.core.publish import local_publisher
+from odoo_engines.core.triggers import pubsub_handler
 
 
 def handle(message):

@@ -17,13 +17,13 @@ from click.testing import CliRunner
 
 from deploy.production import FUNCTIONS, production_env
 from deploy.venvs import import_main, unpack
-from odoo_engines.errors import ConfigError
+from odoo_engines.core.errors import ConfigError
 from odoo_engines_tools.cli import cli
 from odoo_engines_tools.packaging import build_archive, list_manifests, load_manifest, sha256
 
 THROWAWAY_MAIN = """
 import functions_framework
-from odoo_engines.triggers import pubsub_handler
+from odoo_engines.core.triggers import pubsub_handler
 
 
 def handle(message):

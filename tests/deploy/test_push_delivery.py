@@ -17,8 +17,8 @@ import json
 import os
 
 import functions_framework
-from odoo_engines.errors import PermanentError, TransientError
-from odoo_engines.triggers import pubsub_handler
+from odoo_engines.core.errors import PermanentError, TransientError
+from odoo_engines.core.triggers import pubsub_handler
 
 
 def handle(message):

@@ -19,8 +19,8 @@ from deploy.production import (
     terraform,
     variable_default,
 )
-from odoo_engines.config import load_settings
-from odoo_engines.pubsub import POLL_TENANT
+from odoo_engines.core.publish import POLL_TENANT
+from odoo_engines.core.settings import load_settings
 from odoo_engines_tools.packaging import DEFAULTS, MAX_EVENT_TIMEOUT, list_manifests
 
 MANIFESTS = list_manifests(FUNCTIONS)

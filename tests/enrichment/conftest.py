@@ -11,7 +11,7 @@ from pathlib import Path
 import functions_framework
 import pytest
 
-from odoo_engines.logging import configure_logging
+from odoo_engines.core.logging import configure_logging
 
 SOURCE = Path(__file__).resolve().parents[2] / "functions" / "enrich" / "main.py"
 API_KEY = "test-enrich-key"

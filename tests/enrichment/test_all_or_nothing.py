@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from odoo_engines.core.errors import TransientError
 from odoo_engines.enrichment import service
 from odoo_engines.enrichment.resilience import CircuitBreaker
 from odoo_engines.enrichment.validation import NewProduct
 from odoo_engines.enrichment.writer import ProductWriter
-from odoo_engines.errors import TransientError
 from odoo_engines.llm import OfflineTextGenerator
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from odoo_engines.core.errors import PermanentError, TransientError
 from odoo_engines.enrichment.resilience import (
+    CallRetries,
     CircuitBreaker,
     CircuitOpenError,
-    RetryPolicy,
     call_with_retries,
 )
-from odoo_engines.errors import PermanentError, TransientError
 
 
 class Clock:
@@ -100,10 +100,10 @@ def test_retries_wait_one_two_four_seconds_by_default():
     breaker = CircuitBreaker(failure_threshold=10, clock=Clock())
     with pytest.raises(TransientError):
         call_with_retries(
-            _fail, RetryPolicy(4, 1.0), breaker, operation="t", timeout=30, sleep=sleeps.append
+            _fail, CallRetries(4, 1.0), breaker, operation="t", timeout=30, sleep=sleeps.append
         )
     assert sleeps == [1.0, 2.0, 4.0]
-    assert RetryPolicy().attempts == 3
+    assert CallRetries().attempts == 3
 
 
 def test_retries_stop_as_soon_as_the_breaker_opens():
@@ -116,7 +116,7 @@ def test_retries_stop_as_soon_as_the_breaker_opens():
 
     with pytest.raises(CircuitOpenError):
         call_with_retries(
-            fail, RetryPolicy(5, 0), breaker, operation="t", timeout=30, sleep=lambda s: None
+            fail, CallRetries(5, 0), breaker, operation="t", timeout=30, sleep=lambda s: None
         )
     assert len(attempts) == 2
 
@@ -130,6 +130,6 @@ def test_a_permanent_error_is_not_retried():
 
     with pytest.raises(PermanentError):
         call_with_retries(
-            refuse, RetryPolicy(3, 0), CircuitBreaker(clock=Clock()), operation="t", timeout=30
+            refuse, CallRetries(3, 0), CircuitBreaker(clock=Clock()), operation="t", timeout=30
         )
     assert attempts == [1]

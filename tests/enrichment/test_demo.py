@@ -1,7 +1,7 @@
 """The demo step: a product created through the function, sold below the threshold, and
 the alert shown."""
 
-from odoo_engines.config import load_settings
+from odoo_engines.core.settings import load_settings
 from odoo_engines_tools.app import App
 from odoo_engines_tools.demo import step_enrichment
 

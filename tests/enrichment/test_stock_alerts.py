@@ -78,7 +78,7 @@ def test_concurrent_sales_crossing_together_make_one_alert(settings, db):
     """Two connections sell at once across the threshold: the row lock lets one alert."""
     import threading
 
-    from odoo_engines.db import connect
+    from odoo_engines.core.db import connect
     from odoo_engines.enrichment import service
     from odoo_engines.enrichment.validation import Sale
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from odoo_engines.config import load_settings, parse_database_url
-from odoo_engines.errors import ConfigError
+from odoo_engines.core.errors import ConfigError
+from odoo_engines.core.settings import load_settings, parse_database_url
 
 
 def test_defaults_are_the_embedded_local_stack():

@@ -11,9 +11,9 @@ import pg8000.dbapi
 import pytest
 from cloudevents.conversion import to_binary
 
-from odoo_engines.config import load_settings
-from odoo_engines.db.connection import open_connection
-from odoo_engines.errors import ConfigError, TransientError
+from odoo_engines.core.db.connection import open_connection
+from odoo_engines.core.errors import ConfigError, TransientError
+from odoo_engines.core.settings import load_settings
 from odoo_engines_tools.sandbox.scheduler import pubsub_event
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"

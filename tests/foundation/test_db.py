@@ -5,9 +5,9 @@ import threading
 import numpy as np
 import pytest
 
-from odoo_engines.db import Database, migrate
-from odoo_engines.db.connection import open_connection
-from odoo_engines.errors import PermanentError
+from odoo_engines.core.db import Database, migrate
+from odoo_engines.core.db.connection import open_connection
+from odoo_engines.core.errors import PermanentError
 
 
 def test_migrations_are_recorded_and_idempotent(db, settings):

@@ -5,7 +5,7 @@ import json
 
 from click.testing import CliRunner
 
-from odoo_engines.logging import get_logger
+from odoo_engines.core.logging import get_logger
 from odoo_engines_tools import demo
 from odoo_engines_tools.cli import cli
 

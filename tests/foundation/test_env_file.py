@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from deploy.production import probe_environment
-from odoo_engines.config import SEED_ALIASES, load_settings
+from odoo_engines.core.settings import SEED_ALIASES, load_settings
 from odoo_engines_tools.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@
 import io
 import json
 
-from odoo_engines.logging import configure_logging, get_logger, set_trace
+from odoo_engines.core.logging import configure_logging, get_logger, set_trace
 
 
 def _lines(stream):

@@ -4,9 +4,9 @@ and the Pub/Sub message for the functions, the environment and the flag for the 
 import pytest
 from click.testing import CliRunner
 
+from odoo_engines.core.triggers import PubSubMessage
 from odoo_engines.products.function import handle_product_sync
 from odoo_engines.sales.function import handle_sales_sync
-from odoo_engines.triggers import PubSubMessage
 from odoo_engines_tools.cli import cli
 
 # engine → (function handler, CLI words, the table its sync fills, the job in `runs`)

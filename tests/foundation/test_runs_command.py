@@ -3,7 +3,7 @@ production with the production database's variables)."""
 
 from click.testing import CliRunner
 
-from odoo_engines.jobs import finish_run, start_run
+from odoo_engines.core.runs import finish_run, start_run
 from odoo_engines_tools.cli import cli
 
 

@@ -9,8 +9,8 @@ from flask import Flask, Request
 from werkzeug.test import EnvironBuilder
 
 from http_fuzz import CountingStream
-from odoo_engines.errors import ConfigError, PermanentError, TransientError
-from odoo_engines.triggers import HttpError, Router, json_body, pubsub_handler, require_api_key
+from odoo_engines.core.errors import ConfigError, PermanentError, TransientError
+from odoo_engines.core.triggers import HttpError, Router, json_body, pubsub_handler, require_api_key
 from odoo_engines_tools.sandbox.scheduler import pubsub_event
 
 

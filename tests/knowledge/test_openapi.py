@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask, request
 
-from odoo_engines.triggers import HttpError, Router
-from odoo_engines.triggers.openapi import check_body, mount, openapi_document, route
+from odoo_engines.core.triggers import HttpError, Router
+from odoo_engines.core.triggers.openapi import check_body, mount, openapi_document, route
 
 ITEM = {
     "type": "object",

@@ -6,10 +6,10 @@ import re
 
 from werkzeug.routing import Map
 
+from odoo_engines.core.triggers.openapi import check_body
 from odoo_engines.knowledge.api import KnowledgeApi
 from odoo_engines.knowledge.samples import PRODUCT_CARE, SHIPPING_POLICY
 from odoo_engines.knowledge.service import KnowledgeService
-from odoo_engines.triggers.openapi import check_body
 
 from .conftest import AUTH
 from .test_embed import embed, stored

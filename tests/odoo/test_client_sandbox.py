@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from odoo_engines.logging import configure_logging
+from odoo_engines.core.logging import configure_logging
 from odoo_engines.odoo import OdooAuthError, OdooServerError, OdooVersion
 
 PRODUCT_FIELDS = ["name", "default_code", "lst_price", "active"]

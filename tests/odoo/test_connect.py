@@ -5,8 +5,8 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from odoo_engines.config import OdooSettings, load_settings
-from odoo_engines.errors import ConfigError
+from odoo_engines.core.errors import ConfigError
+from odoo_engines.core.settings import OdooSettings, load_settings
 from odoo_engines.odoo import OdooAuthError, check_odoo, connect, connect_odoo, sandbox_account
 from odoo_engines_tools.cli import App, cli, main
 from odoo_engines_tools.demo import step_odoo

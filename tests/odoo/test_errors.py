@@ -2,7 +2,7 @@
 
 import pytest
 
-from odoo_engines.errors import PermanentError, TransientError
+from odoo_engines.core.errors import PermanentError, TransientError
 from odoo_engines.odoo import OdooAuthError, OdooModelMissing, OdooServerError, OdooUnavailable
 from odoo_engines.odoo.errors import from_odoo
 

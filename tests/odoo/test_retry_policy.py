@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from odoo_engines.core.backoff import parse_retry_after
 from odoo_engines.odoo import RetryPolicy
-from odoo_engines.odoo.transport import parse_retry_after
 
 
 def test_backoff_doubles_within_jitter_and_is_capped():

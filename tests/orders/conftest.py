@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from odoo_engines.config import load_settings
-from odoo_engines.db import connect
-from odoo_engines.logging import configure_logging
+from odoo_engines.core.db import connect
+from odoo_engines.core.logging import configure_logging
+from odoo_engines.core.settings import load_settings
 from odoo_engines.orders import outbox
 from odoo_engines.orders.payload import CONFIRMED, encode
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs

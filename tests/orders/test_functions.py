@@ -10,8 +10,8 @@ import pg8000.dbapi
 import pytest
 from cloudevents.conversion import to_binary
 
+from odoo_engines.core.publish import local_publisher
 from odoo_engines.orders.signing import poll_token
-from odoo_engines.pubsub import local_publisher
 from odoo_engines_tools.sandbox.scheduler import pubsub_event
 
 from .conftest import SECRET, add_tenant, queue_failed

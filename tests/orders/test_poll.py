@@ -5,11 +5,11 @@ import dataclasses
 import pytest
 from click.testing import CliRunner
 
+from odoo_engines.core.publish import local_publisher
 from odoo_engines.orders import outbox
 from odoo_engines.orders.poll import OdooClients, poll_tenant
 from odoo_engines.orders.retry import run_retries
 from odoo_engines.orders.tenants import get_tenant
-from odoo_engines.pubsub import local_publisher
 from odoo_engines_tools.cli import cli
 from odoo_engines_tools.sandbox.odoo import SandboxOdoo
 
@@ -407,7 +407,7 @@ def test_the_raw_secret_header_is_a_per_tenant_choice_off_for_new_tenants(
 def test_tenants_that_exist_when_the_header_becomes_optional_keep_it(db, admin, webhook_sink):
     """Migration 0302 turns the legacy header on for the tenants already there (migrated
     from the seed, whose StockMaster reads it); a tenant added afterwards has it off."""
-    from odoo_engines.db.migrate import discover
+    from odoo_engines.core.db.migrate import discover
 
     (migration,) = [m for m in discover() if m.version == 302]
     db.execute("ALTER TABLE connections DROP COLUMN legacy_secret_header")  # before 0302
@@ -423,7 +423,7 @@ def test_tenants_that_exist_when_the_header_becomes_optional_keep_it(db, admin, 
 
 def test_cancellations_recorded_before_0301_still_block_a_retry(db, admin, webhook_sink):
     """Before 0301 a cancellation before delivery lived only in the discard reason."""
-    from odoo_engines.db.migrate import discover
+    from odoo_engines.core.db.migrate import discover
 
     (migration,) = [m for m in discover() if m.version == 301]
     tenant = add_tenant(admin, webhook_sink.url)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from odoo_engines.config import OrdersSettings, load_settings
-from odoo_engines.errors import ConfigError
+from odoo_engines.core.errors import ConfigError
+from odoo_engines.core.settings import OrdersSettings, load_settings
 from odoo_engines.orders.retry import retry_delay
 
 NO_JITTER = OrdersSettings(retry_jitter=0.0)

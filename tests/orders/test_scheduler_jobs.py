@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from google.cloud import scheduler_v1
 
-from odoo_engines.config import load_settings
+from odoo_engines.core.settings import load_settings
 from odoo_engines.orders.scheduler_jobs import get_scheduler
 
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from odoo_engines.errors import PermanentError
+from odoo_engines.core.errors import PermanentError
 from odoo_engines.orders.delivery import Delivery, WebhookSender, check_public_url
 from odoo_engines.orders.tenants import validate
 

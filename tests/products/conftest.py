@@ -2,8 +2,8 @@
 
 import pytest
 
-from odoo_engines.config import load_settings
-from odoo_engines.pubsub import LocalPublisher
+from odoo_engines.core.publish import LocalPublisher
+from odoo_engines.core.settings import load_settings
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
+from odoo_engines.core.errors import PermanentError
 from odoo_engines.embeddings import get_embedder
-from odoo_engines.errors import PermanentError
 from odoo_engines.products.runner import sync_products
 from odoo_engines.products.search import search_products
 

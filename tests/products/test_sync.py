@@ -2,14 +2,14 @@
 
 import pytest
 
-from odoo_engines import jobs
-from odoo_engines.config import load_settings
-from odoo_engines.db import Database
-from odoo_engines.db.connection import open_connection
-from odoo_engines.errors import ConfigError, PermanentError, TransientError
+from odoo_engines.core import runs
+from odoo_engines.core.db import Database
+from odoo_engines.core.db.connection import open_connection
+from odoo_engines.core.errors import ConfigError, PermanentError, TransientError
+from odoo_engines.core.publish import PRODUCT_SYNC
+from odoo_engines.core.settings import load_settings
 from odoo_engines.products.runner import sync_products
 from odoo_engines.products.store import check_dimensions
-from odoo_engines.pubsub import PRODUCT_SYNC
 
 
 def _variants(odoo_db):
@@ -40,7 +40,7 @@ def test_full_sync_stores_every_variant_and_embeds_active_ones(
     assert result.embedding_calls == -(-active // product_settings.embedding.batch_size)
     run = db.rows("SELECT success, result FROM runs WHERE job = 'product-sync'")[0]
     assert run["success"] and run["result"]["products_processed"] == total
-    assert jobs.last_success(db, "product-sync") is not None
+    assert runs.last_success(db, "product-sync") is not None
 
 
 def test_a_run_with_nothing_changed_writes_and_embeds_nothing(product_env, db, odoo_db,
@@ -157,16 +157,16 @@ def test_a_run_out_of_time_continues_until_done(product_settings, db, odoo_db, p
     assert first.continued and 0 < first.products_processed <= 25
     assert publisher.history[-1].topic == PRODUCT_SYNC
     assert publisher.history[-1].data == {"resume": True}
-    runs = 1
+    syncs = 1
     while (message := publisher.pop()) is not None:
         resumed = SyncOptions(page_size=25, time_budget=0.001, resume=message.data["resume"])
         run_sync(db, odoo, embedder, publisher, resumed)
-        runs += 1
-        assert runs < 50
+        syncs += 1
+        assert syncs < 50
     total = len(_variants(odoo_db))
     assert db.fetchval("SELECT count(*) FROM products") == total
     assert db.fetchval("SELECT count(*) FROM products WHERE is_active AND embedding IS NULL") == 0
-    assert jobs.last_success(db, "product-sync") is not None
+    assert runs.last_success(db, "product-sync") is not None
     processed = sum(r["products_processed"] for (r,) in
                     db.fetchall("SELECT result FROM runs WHERE job = 'product-sync'"))  # fmt: skip
     assert processed < total * 1.5  # resumed from the cursor, not started over
@@ -177,7 +177,7 @@ def test_a_continuation_delivered_at_once_runs_instead_of_being_skipped(
 ):
     """Pub/Sub may deliver the continuation while the publishing run is still finishing:
     it is published after the lock is released, so that delivery is not skipped."""
-    from odoo_engines.db import connect
+    from odoo_engines.core.db import connect
     from odoo_engines.embeddings import get_embedder
     from odoo_engines.odoo import connect_odoo
     from odoo_engines.products.sync import SyncOptions, run_sync

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from odoo_engines.core.publish import local_publisher
 from odoo_engines.odoo import OdooClient
-from odoo_engines.pubsub import local_publisher
 from odoo_engines.sales.demand import add_months
 from odoo_engines.sales.lines import COLUMNS
 from odoo_engines.sales.store import upsert_items

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from cloudevents.conversion import to_binary
 
-from odoo_engines.config import load_settings
-from odoo_engines.errors import PermanentError
-from odoo_engines.pubsub import FORECAST, SALES_SYNC, local_publisher
+from odoo_engines.core.errors import PermanentError
+from odoo_engines.core.publish import FORECAST, SALES_SYNC, local_publisher
+from odoo_engines.core.settings import load_settings
+from odoo_engines.core.triggers import PubSubMessage
 from odoo_engines.sales.demand import add_months
 from odoo_engines.sales.function import handle_forecast, handle_sales_sync
 from odoo_engines.sales.runner import forecast_everything
-from odoo_engines.triggers import PubSubMessage
 from odoo_engines_tools.sandbox.scheduler import (
     deliver,
     get_function,

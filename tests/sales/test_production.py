@@ -6,8 +6,8 @@ import csv
 import pytest
 from click.testing import CliRunner
 
-from odoo_engines.config import SalesSettings, load_settings
-from odoo_engines.errors import ConfigError
+from odoo_engines.core.errors import ConfigError
+from odoo_engines.core.settings import SalesSettings, load_settings
 from odoo_engines.sales.production import (
     PlanInput,
     Supply,

@@ -3,7 +3,7 @@ runs, cancellations after a sync, sections and notes, versions 16 to 19, units, 
 
 import pytest
 
-from odoo_engines.jobs import TimeBudget, load_cursor
+from odoo_engines.core.runs import TimeBudget, load_cursor
 from odoo_engines.sales.runner import run_sales_sync
 from odoo_engines.sales.sync import JOB, sync_sales
 
@@ -159,7 +159,7 @@ def test_a_sync_that_runs_out_of_time_resumes_from_its_cursor(db, odoo_db):
 
 
 def test_a_second_sync_waits_for_the_advisory_lock(db, odoo_db, settings):
-    from odoo_engines.db import connect
+    from odoo_engines.core.db import connect
 
     other = connect(settings)
     try:

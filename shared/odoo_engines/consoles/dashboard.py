@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..db import Database
+from ..core.db import Database
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..db import Database
-from ..errors import NotFoundError
+from ..core.db import Database
+from ..core.errors import NotFoundError
 
 PLAN_LIMIT = 500
 HISTORY_MONTHS = 24

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from ..config import Settings
+from ..core.checks import Probe
+from ..core.settings import Settings
 from .local import LocalEmbedder
 from .openai_embedder import OpenAIEmbedder
 from .protocol import Embedder
@@ -28,4 +29,15 @@ def get_embedder(settings: Settings) -> Embedder:
     )
 
 
-__all__ = ["Embedder", "LocalEmbedder", "OpenAIEmbedder", "get_embedder"]
+def embedding_probe(settings: Settings) -> Probe:
+    """A connection check: embed one text; the provider, model and dimensions."""
+
+    def probe() -> str:
+        embedder = get_embedder(settings)
+        vector = embedder.embed(["connection check"])[0]
+        return f"{settings.embedding.provider} model {embedder.model}, {len(vector)} dimensions"
+
+    return probe
+
+
+__all__ = ["Embedder", "LocalEmbedder", "OpenAIEmbedder", "embedding_probe", "get_embedder"]

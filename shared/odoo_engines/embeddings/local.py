@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..config import LOCAL_EMBEDDING_MODEL
-from ..errors import ConfigError
-from ..logging import get_logger
+from ..core.errors import ConfigError
+from ..core.logging import get_logger
+from ..core.settings import LOCAL_EMBEDDING_MODEL
 from .protocol import clean_texts, l2_normalise
 
 LOCAL_DIMENSIONS = 512

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import openai
 
-from ..config import OpenAISettings
-from ..errors import ConfigError, PermanentError
-from ..openai_api import build_client, provider_errors
+from ..core.errors import ConfigError, PermanentError
+from ..core.openai_client import build_client, provider_errors
+from ..core.settings import OpenAISettings
 from .protocol import clean_texts, l2_normalise
 
 # The API's limits: 2048 inputs and 300,000 tokens per request, 8191 tokens per input.

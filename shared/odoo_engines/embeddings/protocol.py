@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ..errors import PermanentError
+from ..core.errors import PermanentError
 
 
 @runtime_checkable

@@ -23,12 +23,12 @@ from typing import Any, overload
 import structlog
 from flask import Request, Response
 
-from ..config import Settings, load_settings
-from ..db import Database, connect
-from ..errors import ConfigError, PermanentError, TransientError
+from ..core.db import Database, connect
+from ..core.errors import ConfigError, PermanentError, TransientError
+from ..core.logging import get_logger
+from ..core.settings import Settings, load_settings
+from ..core.triggers import HttpError, Router, json_body, json_response, require_api_key
 from ..llm.offline import OFFLINE_MODEL
-from ..logging import get_logger
-from ..triggers import HttpError, Router, json_body, json_response, require_api_key
 from . import service, store
 from .resilience import CircuitBreaker, CircuitOpenError
 from .validation import choice, page, parse_edit, parse_new_product, parse_sale

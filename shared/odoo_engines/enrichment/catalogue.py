@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..db import Database
-from ..errors import PermanentError, TransientError
-from ..logging import get_logger
+from ..core.db import Database
+from ..core.errors import PermanentError, TransientError
+from ..core.logging import get_logger
 from .writer import ProductWriter
 
 if TYPE_CHECKING:

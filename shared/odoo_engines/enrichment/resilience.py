@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 import openai
 
-from ..errors import TransientError
-from ..logging import get_logger
+from ..core.backoff import backoff_delay
+from ..core.errors import TransientError
+from ..core.logging import get_logger
 
 if TYPE_CHECKING:
     from structlog.typing import FilteringBoundLogger
@@ -147,7 +148,7 @@ class CircuitBreaker:
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class CallRetries:
     """`attempts` calls at most; waits `backoff`, 2×, 4× … seconds between them."""
 
     attempts: int = 3
@@ -155,8 +156,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """The wait after failed attempt number `attempt` (1-based)."""
-        wait: float = self.backoff * 2 ** (attempt - 1)
-        return wait
+        return backoff_delay(attempt, self.backoff)
 
 
 def is_timeout(exc: BaseException) -> bool:
@@ -173,7 +173,7 @@ def is_timeout(exc: BaseException) -> bool:
 
 def call_with_retries(
     fn: Callable[[], T],
-    policy: RetryPolicy,
+    policy: CallRetries,
     breaker: CircuitBreaker,
     *,
     operation: str,

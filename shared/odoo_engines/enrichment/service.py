@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import EnrichmentSettings
-from ..db import Database
-from ..errors import NotFoundError
-from ..logging import get_logger
-from ..triggers import HttpError
+from ..core.db import Database
+from ..core.errors import NotFoundError
+from ..core.logging import get_logger
+from ..core.settings import EnrichmentSettings
+from ..core.triggers import HttpError
 from . import store
 from .validation import Edit, NewProduct, Sale
 from .writer import Enrichment, ProductWriter

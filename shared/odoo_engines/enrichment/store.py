@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..db import Database
+from ..core.db import Database
 
 
 def _json(value: dict[str, Any] | None) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
-from ..triggers import HttpError, refuse_nul, whole_number_arg
+from ..core.triggers import HttpError, refuse_nul, whole_number_arg
 
 MAX_NAME = 200
 MAX_KEYWORDS = 20

@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ..config import EnrichmentSettings, Settings
-from ..errors import PermanentError
+from ..core.errors import PermanentError
+from ..core.logging import get_logger
+from ..core.schema import shorten
+from ..core.settings import EnrichmentSettings, Settings
 from ..llm import TextGenerator, get_text_generator
-from ..llm.schema import shorten
-from ..logging import get_logger
-from .resilience import CircuitBreaker, RetryPolicy, call_with_retries
+from .resilience import CallRetries, CircuitBreaker, call_with_retries
 
 log = get_logger("enrichment.writer")
 # Bump when a prompt or schema below changes: it is stored with every generated text.
@@ -136,7 +136,7 @@ class ProductWriter:
         self.generator = generator
         self.breaker = breaker
         self.settings = settings
-        self.policy = RetryPolicy(settings.llm_attempts, settings.llm_backoff_seconds)
+        self.policy = CallRetries(settings.llm_attempts, settings.llm_backoff_seconds)
         self.llm_timeout = llm_timeout
         self._sleep = sleep
 

@@ -15,8 +15,8 @@ from typing import Any
 from flask import Request, Response
 
 from .. import __version__
-from ..triggers import HttpError, Router, json_body, require_api_key
-from ..triggers.openapi import check_body, mount, openapi_document, route
+from ..core.triggers import HttpError, Router, json_body, require_api_key
+from ..core.triggers.openapi import check_body, mount, openapi_document, route
 from . import indexing, store
 from .cleaning import Cleaning, CleaningError
 from .indexing import Indexed, Source

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..db import storable_text
+from ..core.db import storable_text
 
 MAX_METADATA_DEPTH = 32
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ..config import KnowledgeSettings
-from ..db import Database
+from ..core.db import Database
+from ..core.logging import get_logger
+from ..core.settings import KnowledgeSettings
 from ..embeddings import Embedder
-from ..logging import get_logger
 from . import store
 from .chunking import Chunking, chunk_text
 from .store import ChunkRow, SourceKey

@@ -11,11 +11,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 
-from ..config import Settings, load_settings
-from ..db import Database, KeptConnection, connect
+from ..core.db import Database, KeptConnection, connect
+from ..core.errors import ConfigError
+from ..core.settings import Settings, load_settings
+from ..core.triggers import HttpError
 from ..embeddings import Embedder, get_embedder
-from ..errors import ConfigError
-from ..triggers import HttpError
 from . import store
 
 

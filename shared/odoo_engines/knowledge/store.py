@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..db import Database, lock_key
+from ..core.db import Database, lock_key
 
 SOURCE_TYPES = ("document", "link")
 MAX_K = 50  # the most chunks one search returns

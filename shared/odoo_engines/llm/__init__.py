@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from ..config import Settings
-from ..logging import get_logger
+from ..core.logging import get_logger
+from ..core.settings import Settings
 from .offline import OfflineTextGenerator
 from .openai_generator import OpenAITextGenerator
 

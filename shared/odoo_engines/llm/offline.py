@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from ..core.errors import PermanentError
+from ..core.schema import check_schema, types_of, validate
 from ..embeddings.local import LocalEmbedder
-from ..errors import PermanentError
-from .schema import check_schema, types_of, validate
 from .writing import Facts, describe, normalise_key, read_facts, role_of, summarise
 
 OFFLINE_MODEL = "offline-usem3"

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
-from ..config import OpenAISettings
-from ..errors import PermanentError
-from ..openai_api import build_client, provider_errors
-from .schema import check_schema, fit_strings, strict_schema, validate
+from ..core.errors import PermanentError
+from ..core.openai_client import build_client, provider_errors
+from ..core.schema import check_schema, fit_strings, strict_schema, validate
+from ..core.settings import OpenAISettings
 
 if TYPE_CHECKING:
     from openai.types.shared_params import ResponseFormatJSONSchema

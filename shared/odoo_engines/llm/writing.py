@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .schema import shorten
+from ..core.schema import shorten
 
 # Fact keys (accent-free, lower case) that name the same thing.
 _ROLES = {

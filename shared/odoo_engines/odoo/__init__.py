@@ -1,7 +1,7 @@
 """The Odoo client: JSON-RPC and JSON-2, retries, typed errors, batched reads, a keyset pager."""
 
 from .client import OdooClient
-from .connect import check_odoo, connect_odoo, sandbox_account
+from .connect import check_odoo, connect_odoo, odoo_probe, sandbox_account
 from .errors import (
     OdooAuthError,
     OdooError,
@@ -26,5 +26,6 @@ __all__ = [
     "RetryPolicy",
     "check_odoo",
     "connect_odoo",
+    "odoo_probe",
     "sandbox_account",
 ]

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
-from ..logging import get_logger
+from ..core.logging import get_logger
 from .errors import OdooAuthError, OdooModelMissing, OdooServerError
 from .pager import Page, keyset_pages
 from .protocols import EndpointMissing, Json2, JsonRpc

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from ..config import OdooSettings
-from ..errors import ConfigError
+from ..core.checks import Probe
+from ..core.errors import ConfigError
+from ..core.settings import OdooSettings
 from .client import OdooClient
 
 # Where the local stand-in for Odoo comes from when no URL is set: the tools package
@@ -75,3 +76,14 @@ def check_odoo(settings: OdooSettings) -> dict[str, Any]:
     """Connect and log in as `TEST_CONNECTIONS_ONLY` does: version, uid, db (typed errors)."""
     with connect_odoo(settings) as client:
         return client.check()
+
+
+def odoo_probe(settings: OdooSettings) -> Probe:
+    """A connection check: log in; the version, where and as whom."""
+
+    def probe() -> str:
+        with connect_odoo(settings) as client:
+            where = "sandbox" if settings.is_sandbox else settings.url
+            return f"Odoo {client.version.raw} at {where}, database {client.db}, uid {client.uid}"
+
+    return probe

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import EngineError, PermanentError, TransientError
+from ..core.errors import EngineError, PermanentError, TransientError
 
 # Odoo exception names (JSON-RPC `data.name`, JSON-2 body `name`) that mean the
 # credentials were refused.

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import random
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from ..logging import get_logger
+from ..core.backoff import backoff_delay, parse_retry_after
+from ..core.logging import get_logger
 from .errors import OdooUnavailable
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -33,27 +32,8 @@ class RetryPolicy:
     max_wait: float = 60.0  # seconds slept in total for one call
 
     def backoff(self, retry: int) -> float:
-        """Delay before retry number `retry` (1, 2, …): exponential, with jitter."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
-        return random.uniform(ceiling / 2, ceiling)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date)."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+        """Delay before retry number `retry` (1, 2, …): exponential, up to half of it off."""
+        return backoff_delay(retry, self.base_delay, self.max_delay, jitter=0.5)
 
 
 def _odoo_json(value: Any) -> Any:

@@ -24,11 +24,11 @@ from functools import cached_property
 
 from flask import Request
 
-from ..config import Settings, load_settings
-from ..db import KeptConnection, connect
-from ..errors import NotFoundError
-from ..pubsub import POLL_TENANT, get_publisher
-from ..triggers import HttpError, Router
+from ..core.db import KeptConnection, connect
+from ..core.errors import NotFoundError
+from ..core.publish import POLL_TENANT, get_publisher
+from ..core.settings import Settings, load_settings
+from ..core.triggers import HttpError, Router
 from .secret_store import get_secret_store
 from .signing import poll_token
 from .tenants import get_tenant, is_tenant_id

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..errors import PermanentError
-from ..odoo.transport import parse_retry_after
+from ..core.backoff import parse_retry_after
+from ..core.errors import PermanentError
 from .signing import signed_headers
 
 USER_AGENT = "odoo-engines-order-poller/1"

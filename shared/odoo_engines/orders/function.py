@@ -6,12 +6,12 @@ the tenant's advisory lock is always released with the connection.
 
 from __future__ import annotations
 
-from ..config import load_settings
-from ..db import connect
-from ..errors import PermanentError
-from ..logging import get_logger
-from ..pubsub import get_publisher
-from ..triggers import PubSubMessage
+from ..core.db import connect
+from ..core.errors import PermanentError
+from ..core.logging import get_logger
+from ..core.publish import get_publisher
+from ..core.settings import load_settings
+from ..core.triggers import PubSubMessage
 from .poll import OdooClients, poll_tenant
 from .retry import run_retries
 from .secret_store import get_secret_store

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..db import Database
+from ..core.db import Database
 
 
 @dataclass(frozen=True)

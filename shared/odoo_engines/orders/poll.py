@@ -15,12 +15,12 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
-from ..db import Database
-from ..errors import PermanentError
-from ..jobs import TimeBudget
-from ..logging import get_logger
-from ..pubsub import POLL_TENANT, Publisher
+from ..core.db import Database
+from ..core.errors import PermanentError
+from ..core.logging import get_logger
+from ..core.publish import POLL_TENANT, Publisher
+from ..core.runs import TimeBudget
+from ..core.settings import Settings
 from . import outbox
 from .delivery import Delivery, WebhookSender, check_public_url
 from .odoo_orders import OrderReader

@@ -13,11 +13,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..config import OrdersSettings, Settings
-from ..db import Database
-from ..errors import EngineError, PermanentError
-from ..jobs import TimeBudget
-from ..logging import get_logger
+from ..core.backoff import backoff_delay
+from ..core.db import Database
+from ..core.errors import EngineError, PermanentError
+from ..core.logging import get_logger
+from ..core.runs import TimeBudget
+from ..core.settings import OrdersSettings, Settings
 from . import outbox
 from .delivery import Delivery, Outcome, WebhookSender
 from .secret_store import SecretStore
@@ -33,10 +34,13 @@ def retry_delay(
     rand: Callable[[], float] = random.random,
 ) -> float:
     """Seconds to wait after `attempts` retries (0 after the first send failed)."""
-    delay: float = min(
-        policy.retry_base_seconds * 2 ** min(attempts, 32), policy.retry_max_delay_seconds
+    delay = backoff_delay(
+        attempts + 1,
+        policy.retry_base_seconds,
+        policy.retry_max_delay_seconds,
+        policy.retry_jitter,
+        rand,
     )
-    delay *= 1 - policy.retry_jitter * rand()
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay

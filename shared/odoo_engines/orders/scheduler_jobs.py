@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..config import Settings
-from ..db import Database
-from ..errors import PermanentError, TransientError
-from ..pubsub import POLL_TENANT
+from ..core.db import Database
+from ..core.errors import PermanentError, TransientError
+from ..core.publish import POLL_TENANT
+from ..core.settings import Settings
 
 # Cloud Scheduler runs on cron, whose finest step is a minute: an interval must be a
 # number of minutes that divides an hour, or of hours that divides a day.

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from ..config import Settings
-from ..errors import ConfigError, NotFoundError, TransientError
+from ..core.errors import ConfigError, NotFoundError, TransientError
+from ..core.settings import Settings
 
 LOCAL_PREFIX = "fernet:"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 
-from ..checks import Check
-from ..config import Settings
+from ..core.checks import Check
+from ..core.settings import Settings
 from .delivery import Delivery
 from .payload import Source, encode, ping_payload
 from .poll import odoo_client

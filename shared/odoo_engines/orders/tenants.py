@@ -10,9 +10,9 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from ..db import Database
-from ..errors import NotFoundError, PermanentError
-from ..logging import get_logger
+from ..core.db import Database
+from ..core.errors import NotFoundError, PermanentError
+from ..core.logging import get_logger
 from .delivery import check_public_url
 from .scheduler_jobs import TenantScheduler, cron_for
 from .secret_store import SecretStore

@@ -1,6 +1,6 @@
 """The seed's Python entry point, for scripts that called it:
 
-    from odoo_engines.products import ProductsSyncEngine
+    from . import ProductsSyncEngine
     results = ProductsSyncEngine(use_test_odoo=False).run_sync()
     if results["success"]: print(results["products_processed"], results["embeddings_generated"])
     else: print(results["error"])
@@ -15,8 +15,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..config import load_settings
-from ..errors import EngineError
+from ..core.errors import EngineError
+from ..core.settings import load_settings
 from .runner import sync_products
 from .sync import SyncResult
 

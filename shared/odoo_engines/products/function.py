@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..config import settings_for_message
-from ..errors import PermanentError
-from ..logging import get_logger
-from ..triggers import PubSubMessage
+from ..core.errors import PermanentError
+from ..core.logging import get_logger
+from ..core.settings import settings_for_message
+from ..core.triggers import PubSubMessage
 from .runner import check_products, sync_products
 
 log = get_logger("product_sync")

@@ -14,7 +14,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from ..db import storable_text
+from ..core.db import storable_text
 
 # What we ask Odoo for; fields this version lacks are dropped by the client.
 ODOO_FIELDS = [

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ..checks import Check, check_connections
-from ..config import Settings
-from ..db import connect
-from ..embeddings import get_embedder
-from ..logging import get_logger
-from ..odoo_sessions import connect_with_session, forget_session, save_session
-from ..pubsub import Publisher, get_publisher
+from ..core.checks import Check, database_probe, run_checks
+from ..core.db import connect
+from ..core.logging import get_logger
+from ..core.publish import Publisher, get_publisher
+from ..core.settings import Settings
+from ..embeddings import embedding_probe, get_embedder
+from ..odoo import odoo_probe
+from .sessions import connect_with_session, forget_session, save_session
 from .sync import SyncOptions, SyncResult, run_sync
 
 log = get_logger("product_sync")
@@ -47,8 +48,11 @@ def sync_products(settings: Settings, *, full: bool | None = None, resume: bool 
 
 
 def check_products(settings: Settings) -> list[Check]:
-    """TEST_CONNECTIONS_ONLY: Odoo, database and embedding provider; logs each."""
-    checks = check_connections(settings)
-    for check in checks:
-        log.info("connection_check", name=check.name, ok=check.ok, detail=check.detail)
-    return checks
+    """TEST_CONNECTIONS_ONLY: the database, Odoo and the embedding provider; logs each."""
+    return run_checks(
+        {
+            "database": database_probe(settings.database),
+            "odoo": odoo_probe(settings.odoo),
+            "embeddings": embedding_probe(settings),
+        }
+    )

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..db import Database
+from ..core.db import Database
+from ..core.errors import PermanentError
 from ..embeddings import Embedder
-from ..errors import PermanentError
 from .vector_index import SEARCH_SETTINGS
 
 MAX_LIMIT = 100

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..db import Database, to_vector_text
-from ..errors import ConfigError
+from ..core.db import Database, to_vector_text
+from ..core.errors import ConfigError
 from .mapping import COLUMNS, ProductRow
 from .vector_index import drop_index
 

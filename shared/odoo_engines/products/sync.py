@@ -15,12 +15,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import jobs
-from ..db import Database
+from ..core import runs
+from ..core.db import Database
+from ..core.errors import EngineError, PermanentError
+from ..core.logging import get_logger
+from ..core.publish import PRODUCT_SYNC, Publisher
 from ..embeddings import Embedder
-from ..errors import EngineError, PermanentError
-from ..logging import get_logger
-from ..pubsub import PRODUCT_SYNC, Publisher
 from . import store, vector_index
 from .mapping import ODOO_FIELDS, to_row
 
@@ -33,7 +33,7 @@ MODEL = "product.product"
 RESERVE_SECONDS = 30.0  # left for the last page, its commit and publishing the continuation
 
 
-def _reserve(budget: jobs.TimeBudget) -> float:
+def _reserve(budget: runs.TimeBudget) -> float:
     return min(RESERVE_SECONDS, budget.seconds / 4)
 
 
@@ -85,7 +85,7 @@ def run_sync(db: Database, odoo: OdooClient, embedder: Embedder, publisher: Publ
             result.success, result.skipped = True, "another product sync is running"
             log.info("product_sync_skipped", reason=result.skipped)
             return result
-        run_id = jobs.start_run(db, JOB)
+        run_id = runs.start_run(db, JOB)
         try:
             _sync(db, odoo, embedder, options, result)
             result.success = True
@@ -97,7 +97,7 @@ def run_sync(db: Database, odoo: OdooClient, embedder: Embedder, publisher: Publ
             result.odoo_calls = odoo.calls - odoo_calls_before
             result.embedding_calls = embedder.calls - embed_calls_before
             result.db_statements = db.statements - statements_before
-            jobs.finish_run(db, run_id, result.as_dict())
+            runs.finish_run(db, run_id, result.as_dict())
             log.info("product_sync_finished", **result.as_dict())
     if result.continued:
         # after the lock is released: a continuation delivered at once must not be skipped
@@ -107,10 +107,10 @@ def run_sync(db: Database, odoo: OdooClient, embedder: Embedder, publisher: Publ
 
 def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: SyncOptions,
           result: SyncResult) -> None:  # fmt: skip
-    budget = jobs.TimeBudget(options.time_budget)
+    budget = runs.TimeBudget(options.time_budget)
     store.check_dimensions(db, embedder.dimensions)
     store.prepare(db)
-    cursor = None if options.full and not options.resume else jobs.load_cursor(db, JOB)
+    cursor = None if options.full and not options.resume else runs.load_cursor(db, JOB)
     fields = odoo.existing_fields(MODEL, ODOO_FIELDS)
     # Installed apps, asked once per login (the saved session keeps the answers).
     stock, kits = odoo.installed("stock.quant"), odoo.installed("mrp.bom")
@@ -123,7 +123,7 @@ def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: SyncOptio
         rows = [to_row(record, odoo.db) for record in page.records]
         with db.transaction():
             written = store.write_page(db, rows)
-            jobs.save_cursor(db, JOB, "", page.cursor)
+            runs.save_cursor(db, JOB, "", page.cursor)
         result.products_processed += len(rows)
         result.products_inserted += written.inserted
         result.products_updated += written.updated
@@ -151,7 +151,7 @@ def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: SyncOptio
         _continue(result, "embeddings")
         return
     vector_index.ensure_index(db)
-    jobs.mark_success(db, JOB)
+    runs.mark_success(db, JOB)
 
 
 def _side_cursor(
@@ -161,14 +161,14 @@ def _side_cursor(
     placing it at `model`'s newest record: a run without it has just read every variant
     (the pager re-reads an overlap behind the placed cursor next time)."""
     if not (options.full and not options.resume):
-        cursor = jobs.load_cursor(db, JOB, scope)
+        cursor = runs.load_cursor(db, JOB, scope)
         if cursor is not None:
             return cursor
     newest = odoo.search_read(model, [], ["write_date"], order="write_date desc, id desc",
                               limit=1, context={"active_test": False})  # fmt: skip
     if newest:
         position = {"write_date": str(newest[0]["write_date"])[:19], "id": newest[0]["id"]}
-        jobs.save_cursor(db, JOB, scope, position)
+        runs.save_cursor(db, JOB, scope, position)
     return None
 
 
@@ -189,7 +189,7 @@ def _template_edits(db: Database, odoo: OdooClient, fields: list[str], options: 
                                     context={"active_test": False}) if ids else []  # fmt: skip
         with db.transaction():
             written = store.write_page(db, [to_row(v, odoo.db) for v in variants])
-            jobs.save_cursor(db, JOB, "templates", page.cursor)
+            runs.save_cursor(db, JOB, "templates", page.cursor)
         result.products_updated += written.updated
         result.products_inserted += written.inserted
 
@@ -219,14 +219,14 @@ def _refresh_stock(db: Database, odoo: OdooClient, options: SyncOptions, kits: b
         moved = moved or bool(quantities)
         with db.transaction():
             store.update_quantities(db, quantities)
-            jobs.save_cursor(db, JOB, "stock", page.cursor)
+            runs.save_cursor(db, JOB, "stock", page.cursor)
     if moved and kits:
         store.update_quantities(db, odoo.search_read(
             MODEL, [["is_kits", "=", True]], ["qty_available"], context={"active_test": False}
         ))  # fmt: skip
 
 
-def _embed_pending(db: Database, embedder: Embedder, budget: jobs.TimeBudget,
+def _embed_pending(db: Database, embedder: Embedder, budget: runs.TimeBudget,
                    result: SyncResult) -> bool:  # fmt: skip
     """Embed every stale row; False when the time budget ran out first.
 

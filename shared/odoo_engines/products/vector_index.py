@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import time
 
-from ..db import Database
-from ..logging import get_logger
+from ..core.db import Database
+from ..core.logging import get_logger
 
 log = get_logger("product_search")
 INDEX = "products_embedding_ivfflat"

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..db import Database
+from ..core.db import Database
 
 MAX_HISTORY_MONTHS = 60
 CONFIRMED_STATES = ["sale", "done"]

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..db import Database
-from ..errors import PermanentError
+from ..core.db import Database
+from ..core.errors import PermanentError
+from ..core.logging import get_logger
 from ..forecast import Forecast, forecast_series
 from ..forecast.series import short_history_forecast
-from ..logging import get_logger
 from .demand import SkuHistory, add_months, count_skus, load_histories, month_start
 
 log = get_logger("forecast")

@@ -14,14 +14,14 @@ from contextlib import ExitStack, closing
 from datetime import date
 from typing import Any
 
-from ..config import MODE_VARIABLES, Settings, settings_for_message
-from ..db import Database, connect
-from ..errors import PermanentError
-from ..jobs import TimeBudget
-from ..logging import get_logger
+from ..core.db import Database, connect
+from ..core.errors import PermanentError
+from ..core.logging import get_logger
+from ..core.publish import FORECAST, SALES_SYNC, Publisher, get_publisher
+from ..core.runs import TimeBudget
+from ..core.settings import MODE_VARIABLES, Settings, settings_for_message
+from ..core.triggers import PubSubMessage
 from ..odoo import check_odoo, connect_odoo
-from ..pubsub import FORECAST, SALES_SYNC, Publisher, get_publisher
-from ..triggers import PubSubMessage
 from .demand import parse_month
 from .forecasting import load_run
 from .runner import forecast_shard, production_plan, run_sales_sync, start_forecast

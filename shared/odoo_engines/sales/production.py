@@ -24,8 +24,8 @@ from dataclasses import astuple, dataclass
 from datetime import date
 from typing import Any
 
-from ..config import SalesSettings
-from ..db import Database
+from ..core.db import Database
+from ..core.settings import SalesSettings
 from ..odoo import OdooClient
 from ..products.mapping import many2one
 from ..products.store import quantities

@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings
-from ..db import Database
-from ..errors import EngineError
-from ..jobs import TimeBudget, finish_run, mark_success, start_run
-from ..logging import get_logger
+from ..core.db import Database
+from ..core.errors import EngineError
+from ..core.logging import get_logger
+from ..core.runs import TimeBudget, finish_run, mark_success, start_run
+from ..core.settings import Settings
 from ..odoo import OdooClient
 from .demand import load_histories, months_between
 from .forecasting import (

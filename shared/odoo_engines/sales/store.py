@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ..db import Database
+from ..core.db import Database
 from .lines import COLUMNS
 
 # Array types for unnest(), in COLUMNS order.

@@ -19,9 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..db import Database
-from ..jobs import TimeBudget, load_cursor, save_cursor
-from ..logging import get_logger
+from ..core.db import Database
+from ..core.logging import get_logger
+from ..core.runs import TimeBudget, load_cursor, save_cursor
 from ..odoo import OdooClient
 from ..products.mapping import many2one
 from .lines import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..logging import get_logger
+from ..core.logging import get_logger
 from ..odoo import OdooClient
 from ..products.mapping import many2one
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from odoo_engines.logging import configure_logging
+from odoo_engines.core.logging import configure_logging
 
 from ..app import App, pass_app
 

@@ -8,8 +8,8 @@ import uuid
 import click
 import structlog
 
-from odoo_engines.errors import ConfigError, TransientError
-from odoo_engines.logging import set_trace
+from odoo_engines.core.errors import ConfigError, TransientError
+from odoo_engines.core.logging import set_trace
 
 from ..app import App, pass_app
 

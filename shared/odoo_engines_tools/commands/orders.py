@@ -10,7 +10,8 @@ import json
 
 import click
 
-from odoo_engines.errors import EngineError, PermanentError
+from odoo_engines.core.errors import EngineError, PermanentError
+from odoo_engines.core.publish import get_publisher
 from odoo_engines.orders import outbox
 from odoo_engines.orders.poll import poll_tenant, recent_cycles
 from odoo_engines.orders.retry import retry_now
@@ -26,7 +27,6 @@ from odoo_engines.orders.tenants import (
     list_tenants,
     parse_since,
 )
-from odoo_engines.pubsub import get_publisher
 
 from ..app import App, pass_app
 

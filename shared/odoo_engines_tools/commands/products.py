@@ -70,8 +70,8 @@ def products_group() -> None:
 @pass_app
 def reembed_command(app: App) -> None:
     """Switch the vector column to EMBEDDING_DIMENSIONS; the next sync embeds everything."""
-    from odoo_engines.db import Database, migrate
-    from odoo_engines.db.connection import open_connection
+    from odoo_engines.core.db import Database, migrate
+    from odoo_engines.core.db.connection import open_connection
     from odoo_engines.products.store import reset_dimensions
 
     db = Database(open_connection(app.settings.database))

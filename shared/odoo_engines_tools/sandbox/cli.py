@@ -99,7 +99,7 @@ def real_odoo_command(series: str, port: int, apps: str, sources: Path | None) -
     .data/real-odoo (about two minutes); later starts take seconds. Each start serves a
     fresh copy, dropped on exit.
     """
-    from odoo_engines.errors import ConfigError
+    from odoo_engines.core.errors import ConfigError
 
     from .real_odoo import Harness
 

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from odoo_engines.logging import get_logger
+from odoo_engines.core.logging import get_logger
 
 log = get_logger("sandbox")
 

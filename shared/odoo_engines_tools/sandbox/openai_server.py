@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from odoo_engines.config import LOCAL_EMBEDDING_MODEL
+from odoo_engines.core.errors import EngineError
+from odoo_engines.core.settings import LOCAL_EMBEDDING_MODEL
 from odoo_engines.embeddings.local import LOCAL_DIMENSIONS, encode_locally
-from odoo_engines.errors import EngineError
 
 from .local_http import IncomingRequest, LocalHttpServer, Reply
 

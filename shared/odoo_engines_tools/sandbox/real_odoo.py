@@ -43,7 +43,7 @@ from pathlib import Path
 import httpx
 import pg8000.dbapi
 
-from odoo_engines.errors import PermanentError
+from odoo_engines.core.errors import PermanentError
 
 SERIES = ("17.0", "18.0", "19.0")
 SALES_APPS = ("sale_management",)
@@ -156,7 +156,7 @@ def start_cluster(datadir: Path) -> Cluster:
 
     Odoo refuses to connect as `postgres`, so its servers use the role `odoo`.
     """
-    from odoo_engines.db.connection import embedded_socket
+    from odoo_engines.core.db.connection import embedded_socket
 
     cluster = Cluster(embedded_socket(datadir))
     if not cluster.sql("SELECT 1 FROM pg_roles WHERE rolname = %s", ROLE):

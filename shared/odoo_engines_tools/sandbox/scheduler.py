@@ -19,9 +19,9 @@ from typing import Any
 
 from cloudevents.http import CloudEvent
 
-from odoo_engines.errors import ConfigError
-from odoo_engines.logging import get_logger
-from odoo_engines.pubsub import local_publisher
+from odoo_engines.core.errors import ConfigError
+from odoo_engines.core.logging import get_logger
+from odoo_engines.core.publish import local_publisher
 
 from ..packaging import FunctionManifest, list_manifests
 

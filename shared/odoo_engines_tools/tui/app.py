@@ -14,8 +14,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker
 
-from odoo_engines.errors import EngineError
-from odoo_engines.logging import get_logger
+from odoo_engines.core.errors import EngineError
+from odoo_engines.core.logging import get_logger
 
 from .backend import OrdersBackend
 from .dashboard import DashboardScreen

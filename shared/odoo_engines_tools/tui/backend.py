@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from odoo_engines.checks import Check
-from odoo_engines.config import Settings
 from odoo_engines.consoles import dashboard
-from odoo_engines.db import Database, connect
+from odoo_engines.core.checks import Check
+from odoo_engines.core.db import Database, connect
+from odoo_engines.core.settings import Settings
 from odoo_engines.orders import outbox
 from odoo_engines.orders.poll import CycleResult, poll_tenant
 from odoo_engines.orders.retry import retry_now

@@ -10,11 +10,11 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from odoo_engines.config import Settings
 from odoo_engines.consoles.dashboard import tenant_stats
-from odoo_engines.db import Database, connect
-from odoo_engines.errors import EngineError
-from odoo_engines.logging import get_logger
+from odoo_engines.core.db import Database, connect
+from odoo_engines.core.errors import EngineError
+from odoo_engines.core.logging import get_logger
+from odoo_engines.core.settings import Settings
 from odoo_engines.orders.poll import CycleResult, OdooClients, poll_tenant
 from odoo_engines.orders.retry import RetryResult, run_retries
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs

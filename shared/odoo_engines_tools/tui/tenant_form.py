@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from odoo_engines.errors import PermanentError
+from odoo_engines.core.errors import PermanentError
 from odoo_engines.orders.tenants import Tenant, describe_since, parse_since
 
 # (field, label, hint) in the seed's order; secrets are handled apart.

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
 
+from ...core.triggers import HttpError, Router, refuse_nul, whole_number_arg
 from ...embeddings import get_embedder
 from ...products.search import MAX_LIMIT, search_products
-from ...triggers import HttpError, Router, refuse_nul, whole_number_arg
 from .. import plan
 
 if TYPE_CHECKING:

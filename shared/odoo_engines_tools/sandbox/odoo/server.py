@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from odoo_engines.logging import get_logger
+from odoo_engines.core.logging import get_logger
 
 from .demo_company import DemoSpec, populate
 from .exceptions import AccessDenied, HttpException, OdooException

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import openai
 
-from .config import OpenAISettings
 from .errors import ConfigError, PermanentError, TransientError
+from .settings import OpenAISettings
 
 # Statuses the provider may answer differently later (the SDK has already retried them).
 _TRANSIENT_STATUSES = frozenset({408, 409, 429})

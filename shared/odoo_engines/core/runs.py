@@ -1,14 +1,98 @@
-"""What every scheduled job shares: time budgets, run records and saved cursors."""
+"""What every scheduled job shares: time budgets, run records, continuations and saved
+cursors.
+
+A run is `recorded_run(db, job, result, work)`: the job's advisory lock, a `runs` row
+holding the typed result (a `RunResult` subclass with the engine's counts), the error if
+it failed. A run that runs out of time sets `result.continued`; its handler then
+publishes a continuation (`{"continuation": true, …modes}`) to the job's own topic, after
+the lock is released so the continuation is never skipped for it.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .db import Database
+from .errors import EngineError
+from .logging import get_logger
+from .publish import Publisher
+
+log = get_logger("runs")
+
+# The message field that says "resume from the saved cursor" (a run that ran out of time).
+CONTINUATION = "continuation"
+
+
+@dataclass
+class RunResult:
+    """What every run returns and records in `runs.result`; engines add their counts."""
+
+    success: bool = False
+    error: str | None = None
+    skipped: str | None = None  # why nothing ran (another run of the job holds its lock)
+    continued: bool = False  # out of time: a continuation carries on from the cursor
+    duration_seconds: float = 0.0
+    sql_statements: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+R = TypeVar("R", bound=RunResult)
+
+
+def recorded_run(
+    db: Database,
+    job: str,
+    result: R,
+    work: Callable[[R], None],
+    *,
+    scope: str = "",
+    lock: bool = True,
+) -> R:
+    """`work(result)` recorded in `runs`, under the job's advisory lock when `lock`.
+
+    When another run holds the lock nothing runs or is recorded: `result.skipped` says
+    so. A failure is recorded with its message, then raised again.
+    """
+    if not lock:
+        return _recorded(db, job, scope, result, work)
+    with db.advisory_lock(job) as got:
+        if got:
+            return _recorded(db, job, scope, result, work)
+    result.success, result.skipped = True, f"another {job} run holds the lock"
+    log.info("run_skipped", job=job, scope=scope, reason=result.skipped)
+    return result
+
+
+def _recorded(db: Database, job: str, scope: str, result: R, work: Callable[[R], None]) -> R:
+    started, statements = time.monotonic(), db.statements
+    run_id = start_run(db, job, scope)
+    try:
+        work(result)
+        result.success = True
+    except Exception as exc:
+        result.error = str(exc) if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        result.duration_seconds = round(time.monotonic() - started, 3)
+        result.sql_statements = db.statements - statements
+        try:
+            finish_run(db, run_id, result.as_dict())
+        except EngineError as exc:  # the database itself failed: the log keeps the result
+            log.error("run_not_recorded", job=job, error=str(exc))
+        log.info("run_finished", job=job, scope=scope, **result.as_dict())
+    return result
+
+
+def publish_continuation(publisher: Publisher, topic: str, modes: Mapping[str, Any]) -> None:
+    """Ask for the next run to resume from the saved cursor, with the same run modes."""
+    publisher.publish(topic, {**modes, CONTINUATION: True})
 
 
 @dataclass

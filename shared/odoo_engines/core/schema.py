@@ -1,4 +1,4 @@
-"""The JSON Schema subset the text generators honour, checked here without a library.
+"""The JSON Schema subset the functions and the text generators honour, checked without a library.
 
 Supported: object (properties, required), string (maxLength, minLength), number and
 integer (minimum, maximum), boolean, null, array (items, minItems, maxItems), enum,
@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..errors import PermanentError
+from .errors import PermanentError
 
 _TYPES = {"object", "string", "number", "integer", "boolean", "array", "null"}
 _KEYWORDS = {

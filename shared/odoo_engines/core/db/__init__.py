@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..config import Settings
+from ..settings import Settings
 from .connection import open_connection
 from .database import Database, lock_key
 from .kept import KeptConnection

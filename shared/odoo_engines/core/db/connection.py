@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import pg8000.dbapi
 
-from ..config import DatabaseSettings
 from ..errors import ConfigError, TransientError
 from ..logging import get_logger
+from ..settings import DatabaseSettings
 from .database import is_transient, sqlstate
 
 if TYPE_CHECKING:

@@ -203,11 +203,21 @@ class Settings:
         return bool(self.gcp_project) and self.environment not in ("local", "test")
 
 
-class _Env:
-    """Typed reads of environment variables; every failure names the variable."""
+class Env:
+    """Typed reads of environment variables; every failure names the variable.
+
+    `Env.of(env)` reads `env` (default: the process environment) with the seed systems'
+    moved names (SEED_ALIASES) filled in; each engine's settings slice is read from one.
+    """
 
     def __init__(self, env: Mapping[str, str]):
         self.env = env
+
+    @classmethod
+    def of(cls, env: Mapping[str, str] | None = None) -> Env:
+        env = os.environ if env is None else env
+        moved = {new: env[o] for new, o in SEED_ALIASES.items() if env.get(o) and not env.get(new)}
+        return cls({**env, **moved} if moved else env)
 
     # The methods are named for the types they read, so `str` below is the builtin's name.
     @overload
@@ -298,7 +308,7 @@ def parse_database_url(url: str) -> dict[str, Any]:
     return result
 
 
-def _database(e: _Env) -> DatabaseSettings:
+def _database(e: Env) -> DatabaseSettings:
     common: dict[str, Any] = {
         "embedded_dir": Path(e.str("EMBEDDED_PG_DIR", ".data/postgres")),
         "connect_timeout": e.float("DB_TIMEOUT", 5.0, minimum=0.1),
@@ -335,7 +345,7 @@ def _database(e: _Env) -> DatabaseSettings:
     return DatabaseSettings(**common)
 
 
-def _sales(e: _Env) -> SalesSettings:
+def _sales(e: Env) -> SalesSettings:
     high = e.float("PRODUCTION_HIGH_GAP", 0.5)
     medium = e.float("PRODUCTION_MEDIUM_GAP", 0.2)
     if medium > high:
@@ -358,7 +368,7 @@ def _lang(value: str | None) -> str | None:
     return value or None
 
 
-def _odoo(e: _Env, environment: str) -> OdooSettings:
+def _odoo(e: Env, environment: str) -> OdooSettings:
     prefix = "ODOO_TEST_" if e.bool("USE_TEST_ODOO") else "ODOO_PROD_"
     url = e.str(prefix + "URL")
     common: dict[str, Any] = {
@@ -385,7 +395,7 @@ def _odoo(e: _Env, environment: str) -> OdooSettings:
     )
 
 
-def _knowledge(e: _Env) -> KnowledgeSettings:
+def _knowledge(e: Env) -> KnowledgeSettings:
     size = e.int("KNOWLEDGE_CHUNK_SIZE", 1000, minimum=100)
     overlap = e.int("KNOWLEDGE_CHUNK_OVERLAP", 200, minimum=0)
     if overlap * 2 >= size:  # more would put each character in three chunks or more
@@ -406,7 +416,7 @@ def _knowledge(e: _Env) -> KnowledgeSettings:
     )
 
 
-def _orders(e: _Env) -> OrdersSettings:
+def _orders(e: Env) -> OrdersSettings:
     jitter = e.float("ORDERS_RETRY_JITTER", 0.1)
     if jitter > 1:
         raise ConfigError(f"ORDERS_RETRY_JITTER must be between 0 and 1, got {jitter}")
@@ -426,7 +436,7 @@ def _orders(e: _Env) -> OrdersSettings:
     )
 
 
-def _enrichment(e: _Env) -> EnrichmentSettings:
+def _enrichment(e: Env) -> EnrichmentSettings:
     categories = tuple(
         c.strip() for c in (e.str("ENRICH_CATEGORIES") or "").split(",") if c.strip()
     )
@@ -474,9 +484,7 @@ SEED_ALIASES = {
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from `env` (default: the process environment)."""
-    env = os.environ if env is None else env
-    moved = {new: env[o] for new, o in SEED_ALIASES.items() if env.get(o) and not env.get(new)}
-    e = _Env({**env, **moved} if moved else env)
+    e = Env.of(env)
     environment = e.choice("ENVIRONMENT", ENVIRONMENTS, "local")
     if environment == "local_machine":  # the seed systems' name for a developer machine
         environment = "local"

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import time
 
-from . import jobs
-from .config import OdooSettings
-from .db import Database
-from .odoo import OdooClient, connect_odoo
+from ..core import runs
+from ..core.db import Database
+from ..core.settings import OdooSettings
+from ..odoo import OdooClient, connect_odoo
 
 JOB = "odoo-session"
 MAX_AGE_SECONDS = 6 * 3600
@@ -32,7 +32,7 @@ def connect_with_session(db: Database, settings: OdooSettings) -> OdooClient:
     another one holding the lock costs Odoo nothing and a refused login fails the run.
     """
     client = connect_odoo(settings, login=False)
-    saved = jobs.load_cursor(db, JOB, _scope(settings))
+    saved = runs.load_cursor(db, JOB, _scope(settings))
     if saved and time.time() - saved.get("saved_at", 0) < MAX_AGE_SECONDS:
         client.resume(saved["session"])
     return client
@@ -41,9 +41,9 @@ def connect_with_session(db: Database, settings: OdooSettings) -> OdooClient:
 def save_session(db: Database, settings: OdooSettings, client: OdooClient) -> None:
     """Keep the client's session for the next run (after a successful run)."""
     state = {"saved_at": time.time(), "session": client.session()}
-    jobs.save_cursor(db, JOB, _scope(settings), state)
+    runs.save_cursor(db, JOB, _scope(settings), state)
 
 
 def forget_session(db: Database, settings: OdooSettings) -> None:
     """Drop the saved session (after any failure: the next run logs in afresh)."""
-    jobs.save_cursor(db, JOB, _scope(settings), None)
+    runs.save_cursor(db, JOB, _scope(settings), None)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PermanentError
-from ..llm.schema import validate
+from ..schema import validate
 from .http import HttpError, Router
 
 # werkzeug rule arguments: `<name>`, `<int:name>`, `<int(min=1, max=9):name>`
