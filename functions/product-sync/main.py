@@ -3,6 +3,6 @@
 import functions_framework
 
 from odoo_engines.core.triggers import pubsub_handler
-from odoo_engines.products.function import handle_product_sync
+from odoo_engines.products.handlers import handle_product_sync
 
 sync_products = functions_framework.cloud_event(pubsub_handler(handle_product_sync))

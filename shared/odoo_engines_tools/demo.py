@@ -165,7 +165,7 @@ def step_enrichment(app: App) -> None:
 def step_products(app: App) -> None:
     """Sync the sandbox's catalogue, embed it, search it by meaning; a second run is free."""
     from odoo_engines.embeddings import get_embedder
-    from odoo_engines.products.runner import sync_products
+    from odoo_engines.products.handlers import sync_products
     from odoo_engines.products.search import search_products
 
     for label in ("first sync", "second sync"):

@@ -33,9 +33,9 @@ from odoo_engines.core.publish import LocalPublisher  # noqa: E402
 from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.embeddings import get_embedder  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
-from odoo_engines.products import vector_index  # noqa: E402
+from odoo_engines.products import store  # noqa: E402
+from odoo_engines.products.handlers import sync_products  # noqa: E402
 from odoo_engines.products.mapping import ODOO_FIELDS  # noqa: E402
-from odoo_engines.products.runner import sync_products  # noqa: E402
 from odoo_engines.products.search import search_products  # noqa: E402
 from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 
@@ -51,7 +51,7 @@ QUERIES = [
 def line(label: str, result, rows: int) -> None:
     rate = rows / result.duration_seconds if result.duration_seconds else 0
     print(f"{label:<22} {result.duration_seconds:8.2f} s  {rate:9.0f} rows/s  "
-          f"odoo calls {result.odoo_calls:4d}  SQL {result.db_statements:5d}  "
+          f"odoo calls {result.odoo_calls:4d}  SQL {result.sql_statements:5d}  "
           f"embedding calls {result.embedding_calls:4d}  embedded {result.embeddings_generated:6d}"
           f"  (catalogue {result.catalogue_seconds:.2f} s, embeddings "
           f"{result.embedding_seconds:.2f} s)")  # fmt: skip
@@ -93,12 +93,12 @@ def search_figures(db: Database, embedder, target: int) -> None:
     db.copy_rows("products", ["odoo_id", "sku", "name", "is_active", "embedding",
                               "embedding_model", "text_hash", "embedded_hash"], extra)  # fmt: skip
     started = time.perf_counter()
-    vector_index.ensure_index(db)
-    lists = vector_index.current_lists(db)
+    store.ensure_index(db)
+    lists = store.current_lists(db)
     print(f"IVFFlat index ({lists} lists) over {target} rows built in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     db.execute("ANALYZE products")
-    probes = db.fetchall(vector_index.SEARCH_SETTINGS)[0][0]
+    probes = db.fetchall(store.SEARCH_SETTINGS)[0][0]
     # The exact answers first: their full scans would evict the index from the cache
     # between timed searches, which a search service never sees.
     vectors = {query: embedder.embed([query])[0] for query in QUERIES}

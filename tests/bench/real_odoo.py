@@ -47,7 +47,7 @@ from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs  # noqa: E402
 from odoo_engines.orders.secret_store import LocalSecretStore  # noqa: E402
 from odoo_engines.orders.signing import new_webhook_secret  # noqa: E402
 from odoo_engines.orders.tenants import TenantAdmin  # noqa: E402
-from odoo_engines.products.runner import sync_products  # noqa: E402
+from odoo_engines.products.handlers import sync_products  # noqa: E402
 from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 from odoo_engines_tools.sandbox.real_odoo import Harness  # noqa: E402
 from odoo_engines_tools.sandbox.shop import INTEGRATION_GROUPS, Shop  # noqa: E402
@@ -138,7 +138,7 @@ def print_products(real: dict, sandbox: dict) -> None:
         print(f"{'':<10} {run:<6} {r.catalogue_seconds:8.2f} s {r.odoo_calls:4d} calls"
               f" {s.catalogue_seconds:8.2f} s {s.odoo_calls:4d} calls"
               f" {r.catalogue_seconds / max(s.catalogue_seconds, 1e-3):12.1f}x"
-              f"   (SQL {r.db_statements} / {s.db_statements}; embeddings "
+              f"   (SQL {r.sql_statements} / {s.sql_statements}; embeddings "
               f"{r.embedding_seconds:.1f} s / {s.embedding_seconds:.1f} s)")  # fmt: skip
 
 

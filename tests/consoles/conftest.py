@@ -11,7 +11,7 @@ import pytest
 
 from odoo_engines.core.publish import LocalPublisher
 from odoo_engines.core.settings import load_settings
-from odoo_engines.products.runner import sync_products
+from odoo_engines.products.handlers import sync_products
 from odoo_engines_tools.tui.backend import OrdersBackend
 
 API_KEY = "odoo-api-key-3f9a1c"

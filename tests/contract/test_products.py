@@ -9,7 +9,7 @@ import pytest
 
 from odoo_engines.core.publish import LocalPublisher
 from odoo_engines.core.settings import load_settings
-from odoo_engines.products.runner import sync_products
+from odoo_engines.products.handlers import sync_products
 
 
 def _sync(backend, base_env, **extra):

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from odoo_engines.core.triggers import PubSubMessage
-from odoo_engines.products.function import handle_product_sync
+from odoo_engines.products.handlers import handle_product_sync
 from odoo_engines.sales.function import handle_sales_sync
 from odoo_engines_tools.cli import cli
 

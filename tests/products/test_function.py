@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from odoo_engines.core.errors import PermanentError
 from odoo_engines.core.logging import configure_logging
 from odoo_engines.core.triggers import PubSubMessage
-from odoo_engines.products.function import handle_product_sync
+from odoo_engines.products.handlers import handle_product_sync
 from odoo_engines_tools.cli import cli
 
 SOURCE = str(Path(__file__).parents[2] / "functions" / "product-sync" / "main.py")

@@ -4,7 +4,7 @@ import pytest
 
 from odoo_engines.core.errors import PermanentError
 from odoo_engines.embeddings import get_embedder
-from odoo_engines.products.runner import sync_products
+from odoo_engines.products.handlers import sync_products
 from odoo_engines.products.search import search_products
 
 

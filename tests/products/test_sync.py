@@ -1,5 +1,7 @@
 """Catalogue sync against the sandbox Odoo over HTTP and the embedded PostgreSQL."""
 
+import dataclasses
+
 import pytest
 
 from odoo_engines.core import runs
@@ -8,7 +10,7 @@ from odoo_engines.core.db.connection import open_connection
 from odoo_engines.core.errors import ConfigError, PermanentError, TransientError
 from odoo_engines.core.publish import PRODUCT_SYNC
 from odoo_engines.core.settings import load_settings
-from odoo_engines.products.runner import sync_products
+from odoo_engines.products.handlers import sync_products
 from odoo_engines.products.store import check_dimensions
 
 
@@ -146,21 +148,21 @@ def test_a_template_edit_reaches_every_variant(product_settings, db, odoo_db, pu
     assert result.products_updated == len(template["product_variant_ids"])
 
 
-def test_a_run_out_of_time_continues_until_done(product_settings, db, odoo_db, publisher):
-    from odoo_engines.embeddings import get_embedder
-    from odoo_engines.odoo import connect_odoo
-    from odoo_engines.products.sync import SyncOptions, run_sync
+def _out_of_time(settings):
+    """Settings whose every run stops after its first page of 25 (or batch of embeddings)."""
+    odoo = dataclasses.replace(settings.odoo, page_size=25)
+    return dataclasses.replace(settings, odoo=odoo, time_budget_seconds=0.001)
 
-    odoo, embedder = connect_odoo(product_settings.odoo), get_embedder(product_settings)
-    out_of_time = SyncOptions(page_size=25, time_budget=0.001)
-    first = run_sync(db, odoo, embedder, publisher, out_of_time)
+
+def test_a_run_out_of_time_continues_until_done(product_settings, db, odoo_db, publisher):
+    settings = _out_of_time(product_settings)
+    first = sync_products(settings, publisher=publisher)
     assert first.continued and 0 < first.products_processed <= 25
     assert publisher.history[-1].topic == PRODUCT_SYNC
-    assert publisher.history[-1].data == {"resume": True}
+    assert publisher.history[-1].data == {"continuation": True}
     syncs = 1
     while (message := publisher.pop()) is not None:
-        resumed = SyncOptions(page_size=25, time_budget=0.001, resume=message.data["resume"])
-        run_sync(db, odoo, embedder, publisher, resumed)
+        sync_products(settings, continuation=message.data["continuation"], publisher=publisher)
         syncs += 1
         assert syncs < 50
     total = len(_variants(odoo_db))
@@ -177,24 +179,16 @@ def test_a_continuation_delivered_at_once_runs_instead_of_being_skipped(
 ):
     """Pub/Sub may deliver the continuation while the publishing run is still finishing:
     it is published after the lock is released, so that delivery is not skipped."""
-    from odoo_engines.core.db import connect
-    from odoo_engines.embeddings import get_embedder
-    from odoo_engines.odoo import connect_odoo
-    from odoo_engines.products.sync import SyncOptions, run_sync
-
-    odoo, embedder = connect_odoo(product_settings.odoo), get_embedder(product_settings)
-    other = connect(product_settings)  # the instance the continuation lands on
+    settings = _out_of_time(product_settings)
     delivered = []
 
-    class DeliverAtOnce:
+    class DeliverAtOnce:  # each delivery runs at once, on a connection of its own
         def publish(self, topic, data, **attributes):
-            options = SyncOptions(page_size=25, time_budget=0.001, resume=data["resume"])
             if len(delivered) < 3:
-                delivered.append(run_sync(other, odoo, embedder, self, options))
+                delivered.append(sync_products(settings, continuation=True, publisher=self))
             return "m"
 
-    run_sync(db, odoo, embedder, DeliverAtOnce(), SyncOptions(page_size=25, time_budget=0.001))
-    other.close()
+    sync_products(settings, publisher=DeliverAtOnce())
     assert delivered and all(r.skipped is None for r in delivered)
     assert all(r.products_processed + r.embeddings_generated > 0 for r in delivered)
 

@@ -3,8 +3,8 @@
 import numpy as np
 
 from odoo_engines.embeddings import get_embedder
-from odoo_engines.products import vector_index
-from odoo_engines.products.runner import sync_products
+from odoo_engines.products import store
+from odoo_engines.products.handlers import sync_products
 from odoo_engines.products.search import search_products
 
 
@@ -14,18 +14,18 @@ def _embedded(db):
 
 def test_the_sync_builds_the_index_sized_to_the_catalogue(product_settings, db, odoo_db,
                                                           publisher):  # fmt: skip
-    assert vector_index.current_lists(db) is None  # no vectors yet: nothing to learn from
+    assert store.current_lists(db) is None  # no vectors yet: nothing to learn from
     sync_products(product_settings, publisher=publisher)
-    assert vector_index.current_lists(db) == vector_index.lists_for(_embedded(db))
-    assert not vector_index.ensure_index(db)  # same size: kept
+    assert store.current_lists(db) == store.lists_for(_embedded(db))
+    assert not store.ensure_index(db)  # same size: kept
 
 
 def test_the_index_is_rebuilt_when_the_catalogue_doubles(product_settings, db, odoo_db,
                                                          publisher):  # fmt: skip
     sync_products(product_settings, publisher=publisher)
     _add_products(db, rows=3 * _embedded(db))
-    assert vector_index.ensure_index(db)
-    assert vector_index.current_lists(db) == vector_index.lists_for(_embedded(db)) > 1
+    assert store.ensure_index(db)
+    assert store.current_lists(db) == store.lists_for(_embedded(db)) > 1
 
 
 def test_an_index_of_fewer_lists_than_probes_is_searched_whole(product_settings, db, odoo_db,
@@ -33,8 +33,8 @@ def test_an_index_of_fewer_lists_than_probes_is_searched_whole(product_settings,
     sync_products(product_settings, publisher=publisher)
     db.execute("UPDATE products SET is_active = false")  # only the random ones answer
     _add_products(db, rows=1500)
-    vector_index.ensure_index(db)
-    assert 10 < vector_index.current_lists(db) <= vector_index.PROBES
+    store.ensure_index(db)
+    assert 10 < store.current_lists(db) <= store.PROBES
     _assert_searches_are_exact(db, get_embedder(product_settings))
 
 
@@ -84,9 +84,9 @@ def test_re_embedding_drops_the_index_until_the_next_sync(product_settings, db, 
 
     sync_products(product_settings, publisher=publisher)
     reset_dimensions(db, product_settings.embedding.dimensions)
-    assert vector_index.current_lists(db) is None
+    assert store.current_lists(db) is None
     sync_products(product_settings, publisher=publisher)
-    assert vector_index.current_lists(db) == vector_index.lists_for(_embedded(db))
+    assert store.current_lists(db) == store.lists_for(_embedded(db))
 
 
 def _embedding_storage(db) -> str:

@@ -1,4 +1,5 @@
-"""The `products` table: batched writes, deactivation, embeddings, dimension checks.
+"""All SQL on the `products` table: batched writes, deactivation, embeddings, dimension
+checks, the vector index and the search query.
 
 A page of Odoo records costs two statements: a COPY into a temporary staging table and
 one INSERT … ON CONFLICT that only touches rows whose values changed.
@@ -6,16 +7,19 @@ one INSERT … ON CONFLICT that only touches rows whose values changed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from ..core.db import Database, to_vector_text
 from ..core.errors import ConfigError
+from ..core.logging import get_logger
 from .mapping import COLUMNS, ProductRow
-from .vector_index import drop_index
+
+log = get_logger("products.store")
 
 _STAGE = "products_stage"
 _UPDATABLE = [c for c in COLUMNS if c != "odoo_id"]
@@ -163,3 +167,133 @@ def quantities(db: Database, odoo_ids: Sequence[int]) -> dict[int, float]:
             (list(odoo_ids),),
         )
     )
+
+
+# -- the vector index ------------------------------------------------------------------
+# The IVFFlat index behind product search, sized to the catalogue.
+#
+# Why IVFFlat and not HNSW: product embeddings crowd together (variants of one template,
+# names that differ by a size or a colour), and on such a catalogue an HNSW graph missed
+# up to half of the true ten nearest neighbours of short queries, even at a high
+# `ef_search`. IVFFlat scans whole clusters, so probing a few dozen of them finds what an
+# exact scan finds, in milliseconds at 100,000 products.
+#
+# An IVFFlat index learns its clusters when it is built, so it is built once vectors
+# exist (by the sync, after its embeddings) and rebuilt when the catalogue has doubled
+# or halved since; about 100 rows per list, at most 1,000 lists.
+
+INDEX = "products_embedding_ivfflat"
+ROWS_PER_LIST = 100
+MAX_LISTS = 1000
+# Lists probed per query. At 1,000 lists over 100,000 crowded products the benchmark measured
+# recall@10 0.96 to 0.97 in 4.1 ms for the vector query (32 lists: 0.93 to 0.96 in 3.4 ms;
+# the figure moves by a few hundredths from one k-means build to the next). An index of at
+# most 40 lists (under 4,000 products) is scanned whole: exact.
+PROBES = 40
+
+
+def lists_for(rows: int) -> int:
+    """How many lists an index over `rows` vectors should have."""
+    return max(1, min(MAX_LISTS, rows // ROWS_PER_LIST))
+
+
+def current_lists(db: Database) -> int | None:
+    """The lists of the existing index, or None when there is none."""
+    options = db.fetchval(
+        "SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relname = %s AND n.nspname = current_schema()",
+        (INDEX,),
+    )
+    if options is None:
+        return None
+    values = dict(option.split("=", 1) for option in options)
+    return int(values.get("lists", 100))
+
+
+def ensure_index(db: Database) -> bool:
+    """Build or rebuild the index when the catalogue's size calls for it; True if built."""
+    rows = db.fetchval("SELECT count(*) FROM products WHERE embedding IS NOT NULL")
+    if not rows:
+        return False
+    wanted, have = lists_for(rows), current_lists(db)
+    if have is not None and wanted < have * 2 and have < wanted * 2:
+        return False
+    started = time.monotonic()
+    with db.transaction():
+        # k-means over the sample: ~300 MB for 1,000 lists of 512-d vectors, ~900 MB at
+        # 1,536-d; a ceiling, only taken while the index is built.
+        db.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        db.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        db.execute(
+            f"CREATE INDEX {INDEX} ON products"
+            f" USING ivfflat (embedding vector_cosine_ops) WITH (lists = {int(wanted)})"
+        )
+    log.info("product_vector_index_built", rows=rows, lists=wanted,
+             seconds=round(time.monotonic() - started, 2))  # fmt: skip
+    return True
+
+
+# One round trip before a search: PROBES lists (pgvector probes every list of a smaller
+# index), and iterative scans that probe further when `is_active` leaves too few rows.
+SEARCH_SETTINGS = (
+    f"SELECT set_config('ivfflat.probes', '{PROBES}', false),"
+    " set_config('ivfflat.iterative_scan', 'relaxed_order', false)"
+)
+
+
+def drop_index(db: Database) -> None:
+    db.execute(f"DROP INDEX IF EXISTS {INDEX}")
+
+
+# -- search ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Hit:
+    odoo_id: int
+    sku: str
+    name: str
+    category_name: str | None
+    list_price: float
+    qty_available: float
+    similarity: float
+    match: str  # "sku", "barcode" or "semantic"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_COLUMNS = "odoo_id, sku, name, category_name, list_price::float8, qty_available::float8"
+# Exact SKU or barcode matches first, then the nearest vectors not already listed. The
+# query's text and vector are sent once (initplans; the vector index still orders).
+_QUERY = f"""
+WITH input AS (SELECT %s::text AS text, %s::vector AS vector),
+exact AS (
+    SELECT {_COLUMNS}, 1.0::float8 AS similarity,
+           CASE WHEN lower(sku) = lower((SELECT text FROM input)) THEN 'sku'
+                ELSE 'barcode' END AS match
+    FROM products
+    WHERE is_active
+      AND (lower(sku) = lower((SELECT text FROM input)) OR barcode = (SELECT text FROM input))
+    ORDER BY odoo_id LIMIT %s
+), near AS (
+    SELECT {_COLUMNS}, 1 - (embedding <=> (SELECT vector FROM input)) AS similarity,
+           'semantic' AS match
+    FROM products WHERE is_active AND embedding IS NOT NULL AND embedding_model = %s
+    ORDER BY embedding <=> (SELECT vector FROM input) LIMIT %s
+)
+SELECT * FROM (
+    SELECT *, 0 AS rank FROM exact
+    UNION ALL
+    SELECT *, 1 AS rank FROM near WHERE odoo_id NOT IN (SELECT odoo_id FROM exact)
+) hits ORDER BY rank, similarity DESC, odoo_id
+"""  # noqa: S608 - constant column names
+
+
+def search(db: Database, text: str, vector: Any, model: str, limit: int) -> list[Hit]:
+    """The active products nearest to `vector` (`text` embedded with `model`), an exact
+    SKU or barcode match of `text` first."""
+    db.execute(SEARCH_SETTINGS)
+    rows = db.fetchall(_QUERY, (text, vector, limit, model, limit))
+    return [
+        Hit(row[0], row[1], row[2], row[3], row[4], row[5], round(float(row[6]), 4), row[7])
+        for row in rows
+    ][:limit]

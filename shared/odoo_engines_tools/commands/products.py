@@ -16,7 +16,7 @@ from ..app import App, pass_app
 @pass_app
 def sync_products_command(app: App, full: bool, check: bool) -> None:
     """Sync Odoo's catalogue into PostgreSQL and embed what changed."""
-    from odoo_engines.products.runner import check_products, sync_products
+    from odoo_engines.products.handlers import check_products, sync_products
 
     if check or app.settings.test_connections_only:
         checks = check_products(app.settings)

@@ -11,18 +11,17 @@ asks for a continuation. Every step is idempotent, so a redelivered message is h
 
 from __future__ import annotations
 
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core import runs
 from ..core.db import Database
-from ..core.errors import EngineError, PermanentError
+from ..core.errors import PermanentError
 from ..core.logging import get_logger
-from ..core.publish import PRODUCT_SYNC, Publisher
 from ..embeddings import Embedder
-from . import store, vector_index
+from . import store
 from .mapping import ODOO_FIELDS, to_row
+from .settings import ProductSettings
 
 if TYPE_CHECKING:
     from ..odoo import OdooClient
@@ -38,20 +37,10 @@ def _reserve(budget: runs.TimeBudget) -> float:
 
 
 @dataclass
-class SyncOptions:
-    """How to run: from scratch (`full`), resuming a continuation, or checks only."""
+class SyncResult(runs.RunResult):
+    """The seed's result shape (success, counts, error), plus what operators need to
+    trust it; `skipped`, `continued` and the timings come with every run's result."""
 
-    full: bool = False
-    resume: bool = False
-    page_size: int = 500
-    time_budget: float = 480.0
-
-
-@dataclass
-class SyncResult:
-    """The seed's result shape, plus what operators need to trust it."""
-
-    success: bool = False
     products_processed: int = 0
     products_inserted: int = 0
     products_updated: int = 0
@@ -59,64 +48,41 @@ class SyncResult:
     embeddings_generated: int = 0
     embedding_calls: int = 0
     odoo_calls: int = 0
-    db_statements: int = 0
     duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
-    continued: bool = False
-    skipped: str | None = None
     skipped_steps: dict[str, str] = field(default_factory=dict)  # step → why (an app missing)
     catalogue_seconds: float = 0.0  # Odoo → products, deletions and stock
     embedding_seconds: float = 0.0
-    duration_seconds: float = 0.0
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
-def run_sync(db: Database, odoo: OdooClient, embedder: Embedder, publisher: Publisher,
-             options: SyncOptions) -> SyncResult:  # fmt: skip
-    """One product sync run; failures end up in the result (and re-raise if transient)."""
-    started = time.monotonic()
-    result = SyncResult()
-    statements_before, embed_calls_before = db.statements, embedder.calls
-    odoo_calls_before = odoo.calls
-    with db.advisory_lock(JOB) as got:
-        if not got:
-            result.success, result.skipped = True, "another product sync is running"
-            log.info("product_sync_skipped", reason=result.skipped)
-            return result
-        run_id = runs.start_run(db, JOB)
+def run_sync(db: Database, odoo: OdooClient, embedder: Embedder, options: ProductSettings,
+             *, continuation: bool = False) -> SyncResult:  # fmt: skip
+    """One recorded product sync run under the job's lock; a failure is recorded, then
+    raised. `continuation` resumes exactly where the previous run stopped."""
+
+    def work(result: SyncResult) -> None:
+        odoo_calls, embedding_calls = odoo.calls, embedder.calls
         try:
-            _sync(db, odoo, embedder, options, result)
-            result.success = True
-        except EngineError as exc:
-            result.error = str(exc)
-            raise
+            _sync(db, odoo, embedder, options, continuation, result)
         finally:
-            result.duration_seconds = round(time.monotonic() - started, 3)
-            result.odoo_calls = odoo.calls - odoo_calls_before
-            result.embedding_calls = embedder.calls - embed_calls_before
-            result.db_statements = db.statements - statements_before
-            runs.finish_run(db, run_id, result.as_dict())
-            log.info("product_sync_finished", **result.as_dict())
-    if result.continued:
-        # after the lock is released: a continuation delivered at once must not be skipped
-        publisher.publish(PRODUCT_SYNC, {"resume": True})
-    return result
+            result.odoo_calls = odoo.calls - odoo_calls
+            result.embedding_calls = embedder.calls - embedding_calls
+
+    return runs.recorded_run(db, JOB, SyncResult(), work)
 
 
-def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: SyncOptions,
-          result: SyncResult) -> None:  # fmt: skip
+def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: ProductSettings,
+          continuation: bool, result: SyncResult) -> None:  # fmt: skip
     budget = runs.TimeBudget(options.time_budget)
     store.check_dimensions(db, embedder.dimensions)
     store.prepare(db)
-    cursor = None if options.full and not options.resume else runs.load_cursor(db, JOB)
+    restart = options.full and not continuation  # from scratch: every cursor set aside
+    cursor = None if restart else runs.load_cursor(db, JOB)
     fields = odoo.existing_fields(MODEL, ODOO_FIELDS)
     # Installed apps, asked once per login (the saved session keeps the answers).
     stock, kits = odoo.installed("stock.quant"), odoo.installed("mrp.bom")
     # A continuation resumes exactly where its predecessor stopped; a new run re-reads
     # the client's overlap window behind the cursor (late commits).
-    overlap = 0 if options.resume else None
+    overlap = 0 if continuation else None
     pages = odoo.pages(MODEL, [], fields, cursor=cursor, page_size=options.page_size,
                        include_archived=True, overlap_seconds=overlap)  # fmt: skip
     for page in pages:
@@ -131,9 +97,9 @@ def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: SyncOptio
             _continue(result, "pages")
             return
     if not odoo.version.at_least(17):
-        _template_edits(db, odoo, fields, options, result)
+        _template_edits(db, odoo, fields, options, restart, result)
     if stock:
-        _refresh_stock(db, odoo, options, kits)
+        _refresh_stock(db, odoo, options, restart, kits)
     else:
         result.skipped_steps["stock"] = "Inventory is not installed: no on-hand quantities"
         log.info("product_sync_step_skipped", step="stock", why=result.skipped_steps["stock"])
@@ -150,17 +116,17 @@ def _sync(db: Database, odoo: OdooClient, embedder: Embedder, options: SyncOptio
     if not done:
         _continue(result, "embeddings")
         return
-    vector_index.ensure_index(db)
+    store.ensure_index(db)
     runs.mark_success(db, JOB)
 
 
 def _side_cursor(
-    db: Database, odoo: OdooClient, options: SyncOptions, model: str, scope: str
+    db: Database, odoo: OdooClient, restart: bool, model: str, scope: str
 ) -> dict[str, Any] | None:
     """The saved cursor of a stream beside the variant pages (`model`), or None after
     placing it at `model`'s newest record: a run without it has just read every variant
     (the pager re-reads an overlap behind the placed cursor next time)."""
-    if not (options.full and not options.resume):
+    if not restart:
         cursor = runs.load_cursor(db, JOB, scope)
         if cursor is not None:
             return cursor
@@ -172,14 +138,14 @@ def _side_cursor(
     return None
 
 
-def _template_edits(db: Database, odoo: OdooClient, fields: list[str], options: SyncOptions,
-                    result: SyncResult) -> None:  # fmt: skip
+def _template_edits(db: Database, odoo: OdooClient, fields: list[str], options: ProductSettings,
+                    restart: bool, result: SyncResult) -> None:  # fmt: skip
     """16: re-read the variants of templates edited since the last run.
 
     On 16 a template edit (name, price, category) leaves its variants' write_date as it
     was (17+ bumps it), so the variant pages miss it; templates have their own cursor.
     """
-    cursor = _side_cursor(db, odoo, options, "product.template", "templates")
+    cursor = _side_cursor(db, odoo, restart, "product.template", "templates")
     if cursor is None:
         return
     for page in odoo.pages("product.template", [], ["id"], cursor=cursor,
@@ -194,7 +160,8 @@ def _template_edits(db: Database, odoo: OdooClient, fields: list[str], options: 
         result.products_inserted += written.inserted
 
 
-def _refresh_stock(db: Database, odoo: OdooClient, options: SyncOptions, kits: bool) -> None:
+def _refresh_stock(db: Database, odoo: OdooClient, options: ProductSettings, restart: bool,
+                   kits: bool) -> None:  # fmt: skip
     """Re-read on-hand quantities of products whose stock moved since the last run.
 
     qty_available is computed and never bumps the product's write_date; stock.quant's
@@ -203,7 +170,7 @@ def _refresh_stock(db: Database, odoo: OdooClient, options: SyncOptions, kits: b
     Kits (phantom bills of materials) have no quants: their quantity is computed from
     their components', so when any stock moved, every kit's is read again (one call).
     """
-    cursor = _side_cursor(db, odoo, options, "stock.quant", "stock")
+    cursor = _side_cursor(db, odoo, restart, "stock.quant", "stock")
     if cursor is None:
         return
     inline = {"product_id": ["qty_available"]} if odoo.reads_inline else None
