@@ -61,11 +61,11 @@ def test_an_archive_holds_the_folder_and_the_vendored_package_at_its_root(tmp_pa
         "requirements.txt",
         "function.json",
         "odoo_engines/__init__.py",
-        "odoo_engines/config.py",
-        "odoo_engines/triggers/pubsub.py",
-        "odoo_engines/db/migrations/0001_core.sql",
+        "odoo_engines/core/settings.py",
+        "odoo_engines/core/triggers/pubsub.py",
+        "odoo_engines/core/db/migrations/0001_core.sql",
     } <= names
-    assert not [n for n in names if n.startswith("odoo_engines/sandbox/")]
+    assert not [n for n in names if n.startswith("odoo_engines_tools/") or "sandbox" in n]
     assert not [n for n in names if ".env" in n or "__pycache__" in n or n.endswith(".pyc")]
 
 
@@ -80,8 +80,8 @@ def test_archives_are_reproducible_and_change_only_with_the_code(tmp_path):
 
 def test_a_function_file_that_would_shadow_the_package_is_refused(tmp_path):
     manifest = _throwaway(tmp_path)
-    (manifest.folder / "odoo_engines").mkdir()
-    (manifest.folder / "odoo_engines" / "config.py").write_text("")
+    (manifest.folder / "odoo_engines" / "core").mkdir(parents=True)
+    (manifest.folder / "odoo_engines" / "core" / "settings.py").write_text("")
     with pytest.raises(ConfigError, match="clash"):
         build_archive(manifest, tmp_path / "build")
 
