@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the clea
 from deploy.venvs import CleanVenvs, unpack
 from odoo_engines_tools.packaging import build_all, list_manifests
 
-VENVS = Path(".data/bench-venvs")
+VENVS = Path(".data/bench-venvs").resolve()
 TIMED_IMPORT = """
 import importlib, sys, time
 sys.path.insert(0, sys.argv[1])

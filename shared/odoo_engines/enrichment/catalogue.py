@@ -10,13 +10,12 @@ only where Odoo's is still empty (the next product sync then reads it back).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..core.db import Database
+from ..core.db import Database, text_hash
 from ..core.errors import PermanentError, TransientError
 from ..core.logging import get_logger
 from .writer import ProductWriter
@@ -45,9 +44,6 @@ class BatchResult:
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def missing_descriptions(db: Database, limit: int | None) -> list[dict[str, Any]]:

@@ -7,14 +7,13 @@ are HTML. Everything here copes with each version's shape.
 
 from __future__ import annotations
 
-import hashlib
 import html
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from ..core.db import storable_text
+from ..core.db import storable_text, text_hash
 
 # What we ask Odoo for; fields this version lacks are dropped by the client.
 ODOO_FIELDS = [
@@ -104,9 +103,6 @@ def embedding_text(sku: str, name: str, description: str, category: str | None,
         parts.append(f"Type: {_TYPE_LABELS.get(kind, kind)}")
     return ". ".join(parts)[:MAX_EMBED_TEXT]
 
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _number(value: Any) -> float:

@@ -7,7 +7,7 @@ from .connection import open_connection
 from .database import Database, lock_key
 from .kept import KeptConnection
 from .migrate import migrate
-from .text import storable_text
+from .text import storable_text, text_hash
 from .vector import register_vector, to_vector_text
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "migrate",
     "register_vector",
     "storable_text",
+    "text_hash",
     "to_vector_text",
 ]
 

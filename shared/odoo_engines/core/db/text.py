@@ -7,6 +7,7 @@ are replaced by U+FFFD, the replacement character.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -21,3 +22,8 @@ def storable_text(value: str) -> tuple[str, int, int]:
         return value, nul, 0
     value, replaced = _SURROGATE.subn("\ufffd", value)
     return value, nul, replaced
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of `text` as hex; a lone surrogate hashes too (it is never stored as is)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
