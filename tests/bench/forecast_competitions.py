@@ -33,7 +33,7 @@ GOALS = {"M1": 1.00, "Tourism": 1.36}
 # The methods ours chooses among for regular demand (the competitions' series are).
 SINGLES = (
     "seasonal_naive", "seasonal_average", "ses", "theta", "holt_winters", "airline_log",
-    "airline",
+    "airline", "seasonal_ar", "ses_drift",
 )  # fmt: skip
 
 

@@ -7,7 +7,14 @@ import pytest
 
 import odoo_engines.forecast.methods as methods
 from odoo_engines.forecast import forecast_series
-from odoo_engines.forecast.methods import Method, airline, airline_log, holt_winters
+from odoo_engines.forecast.methods import (
+    Method,
+    airline,
+    airline_log,
+    holt_winters,
+    seasonal_ar,
+    ses_drift,
+)
 from odoo_engines.forecast.series import GUARD_MULTIPLE, UPPER_MULTIPLE, trimmed_mean
 
 SHAPE = np.array([0.7, 0.8, 1.0, 1.1, 1.3, 1.5, 1.4, 1.2, 1.0, 0.9, 0.6, 0.5])
@@ -41,24 +48,41 @@ def test_holt_winters_follows_a_growing_multiplicative_season():
     assert np.abs(forecast / truth - 1).mean() < 0.05
 
 
+def test_seasonal_ar_continues_a_steady_yearly_growth_exactly():
+    t = np.arange(72)
+    history = 50 * 1.05 ** (t / 12) * SHAPE[t % 12]
+    future = 50 * 1.05 ** (np.arange(72, 96) / 12) * SHAPE[np.arange(72, 96) % 12]
+    np.testing.assert_allclose(seasonal_ar(history, 24, 12), future, rtol=1e-9)
+
+
+def test_ses_drift_continues_a_straight_line_with_a_fixed_season():
+    t = np.arange(60)
+    history = (200 + 3 * t) * SHAPE[t % 12]
+    future = (200 + 3 * np.arange(60, 78)) * SHAPE[np.arange(60, 78) % 12]
+    assert np.abs(ses_drift(history, 18, 12) / future - 1).max() < 0.02
+
+
 def test_seasonal_models_refuse_histories_shorter_than_two_seasons():
     with pytest.raises(ValueError):
         holt_winters(seasonal(months=20), 12, 12)
     with pytest.raises(ValueError):
         airline(seasonal(months=25), 12, 12)
+    with pytest.raises(ValueError):
+        seasonal_ar(seasonal(months=25), 12, 12)
 
 
-def test_trimmed_mean_drops_the_highest_and_lowest_forecast_per_period():
+def test_trimmed_mean_drops_the_two_highest_and_lowest_forecasts_per_period():
     forecasts = [np.array([1.0, 5.0]), np.array([2.0, 6.0]), np.array([3.0, 7.0]),
-                 np.array([1e9, -1e9])]  # fmt: skip
-    np.testing.assert_allclose(trimmed_mean(forecasts), [2.5, 5.5])
+                 np.array([1e9, -1e9]), np.array([2e9, -2e9])]  # fmt: skip
+    np.testing.assert_allclose(trimmed_mean(forecasts), [3.0, 5.0])
     np.testing.assert_allclose(trimmed_mean(forecasts[:2]), [1.5, 5.5])  # too few to trim
 
 
 def test_regular_demand_with_two_seasons_and_two_months_gets_the_ensemble():
     f = forecast_series(seasonal(months=26))
     assert f.model.startswith("ensemble:")
-    assert {"holt_winters", "theta", "airline", "airline_log"} <= set(f.model[9:].split("+"))
+    members = {"holt_winters", "airline", "airline_log", "seasonal_ar", "ses_drift", "ses"}
+    assert members <= set(f.model[9:].split("+"))
     assert f.backtest_mae is not None and np.isfinite(f.backtest_mae)
     # the sandbox's 24-month histories keep the backtest's winner alone
     assert not forecast_series(seasonal(months=24)).model.startswith("ensemble")
