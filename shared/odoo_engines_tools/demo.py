@@ -89,23 +89,22 @@ def step_ai_providers(app: App) -> None:
 
 def step_sales(app: App) -> None:
     """The sandbox's sales synced, forecast per SKU, and the month's top production needs."""
-    from odoo_engines.sales.runner import forecast_everything, run_sales_sync
+    from odoo_engines.sales.run import forecast_everything, run_sales_sync
+    from odoo_engines.sales.settings import load_sales_settings
+    from odoo_engines.sales.store import forecast_models
 
     from .commands.sales import print_plan
 
     synced = run_sales_sync(app.db(), app.odoo, full=False)
     click.echo(
-        f"synced {synced['orders']} sale orders: {synced['lines_inserted']} new lines "
-        f"({synced['odoo_calls']} Odoo calls, {synced['duration_seconds']:.1f} s)"
+        f"synced {synced.orders} sale orders: {synced.lines_inserted} new lines "
+        f"({synced.odoo_calls} Odoo calls, {synced.duration_seconds:.1f} s)"
     )
-    run, rows = forecast_everything(app.db(), app.odoo(), app.settings)
-    models = app.db().fetchall(
-        "SELECT split_part(model, ':', 1), count(DISTINCT sku) FROM forecast WHERE run_id = %s"
-        " GROUP BY 1 ORDER BY 2 DESC",
-        (run.run_id,),
-    )
+    sales = load_sales_settings()
+    run, rows = forecast_everything(app.db(), app.odoo(), sales)
+    models = forecast_models(app.db(), run.run_id)
     click.echo(
-        f"forecast {run.skus} SKUs x {app.settings.sales.horizon} months in {run.shards} "
+        f"forecast {run.skus} SKUs x {sales.horizon} months in {run.shards} "
         f"shard(s): " + ", ".join(f"{model} {count}" for model, count in models)
     )
     click.echo(f"top production needs for {run.target_month:%Y-%m}:")

@@ -42,7 +42,7 @@ from odoo_engines.forecast import (  # noqa: E402
 )
 from odoo_engines.forecast.methods import seasonal_naive, ses, theta, tsb  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
-from odoo_engines.sales.demand import load_histories, month_start  # noqa: E402
+from odoo_engines.sales.history import load_histories, month_start  # noqa: E402
 from odoo_engines.sales.sync import sync_sales  # noqa: E402
 from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 

@@ -26,10 +26,11 @@ import numpy as np  # noqa: E402 - after the thread pinning
 
 from odoo_engines.core.db import connect  # noqa: E402
 from odoo_engines.core.logging import configure_logging  # noqa: E402
-from odoo_engines.core.settings import SalesSettings, load_settings  # noqa: E402
-from odoo_engines.sales.demand import add_months, month_start  # noqa: E402
+from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.sales.forecasting import load_run, plan_run, run_shard  # noqa: E402
+from odoo_engines.sales.history import add_months, month_start  # noqa: E402
 from odoo_engines.sales.lines import COLUMNS  # noqa: E402
+from odoo_engines.sales.settings import SalesSettings  # noqa: E402
 
 HORIZON = 12
 

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from odoo_engines.core.triggers import PubSubMessage
 from odoo_engines.products.handlers import handle_product_sync
-from odoo_engines.sales.function import handle_sales_sync
+from odoo_engines.sales.handlers import handle_sales_sync
 from odoo_engines_tools.cli import cli
 
 # engine → (function handler, CLI words, the table its sync fills, the job in `runs`)

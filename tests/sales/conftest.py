@@ -11,7 +11,7 @@ import pytest
 
 from odoo_engines.core.publish import local_publisher
 from odoo_engines.odoo import OdooClient
-from odoo_engines.sales.demand import add_months
+from odoo_engines.sales.history import add_months
 from odoo_engines.sales.lines import COLUMNS
 from odoo_engines.sales.store import upsert_items
 

@@ -8,8 +8,8 @@ import pytest
 
 import odoo_engines.sales.forecasting as forecasting
 from odoo_engines.core.errors import PermanentError
-from odoo_engines.sales.demand import add_months, load_histories
 from odoo_engines.sales.forecasting import load_run, plan_run, run_shard
+from odoo_engines.sales.history import add_months, load_histories
 
 from .conftest import write_history
 

@@ -11,11 +11,11 @@ from cloudevents.conversion import to_binary
 
 from odoo_engines.core.errors import PermanentError
 from odoo_engines.core.publish import FORECAST, SALES_SYNC, local_publisher
-from odoo_engines.core.settings import load_settings
 from odoo_engines.core.triggers import PubSubMessage
-from odoo_engines.sales.demand import add_months
-from odoo_engines.sales.function import handle_forecast, handle_sales_sync
-from odoo_engines.sales.runner import forecast_everything
+from odoo_engines.sales.handlers import handle_forecast, handle_sales_sync
+from odoo_engines.sales.history import add_months
+from odoo_engines.sales.run import forecast_everything
+from odoo_engines.sales.settings import load_sales_settings
 from odoo_engines_tools.sandbox.scheduler import (
     deliver,
     get_function,
@@ -73,16 +73,17 @@ def test_sync_continuations_then_forecast_shards_then_the_plan(db, odoo_db, odoo
     # the shards' rows are the rows of one big run
     fanned_out = db.fetchall(FORECASTS)
     db.execute("DELETE FROM forecast")
-    settings = load_settings({**os.environ, "FORECAST_SHARD_SIZE": "100000"})
-    single, _ = forecast_everything(db, client_for(odoo_db), settings)
+    sales = load_sales_settings({**os.environ, "FORECAST_SHARD_SIZE": "100000"})
+    single, _ = forecast_everything(db, client_for(odoo_db), sales)
     assert single.shards == 1
     assert db.fetchall(FORECASTS) == fanned_out
 
 
 def test_test_connections_only_changes_nothing(db, odoo_env, function_env):
     function_env(**odoo_env)
-    result = handle_sales_sync(PubSubMessage({"test_connections_only": True}))
-    assert result["mode"] == "test_connections" and result["odoo"]["version"] == "17.0"
+    checks = handle_sales_sync(PubSubMessage({"test_connections_only": True}))
+    assert [(c.name, c.ok) for c in checks] == [("database", True), ("odoo", True)]
+    assert checks[1].detail.startswith("Odoo 17.0 ")
     assert db.fetchval("SELECT count(*) FROM sales_items") == 0
     assert local_publisher().history == []
 
@@ -92,14 +93,14 @@ def test_use_test_odoo_switches_to_the_test_account(db, odoo_env, function_env):
     function_env(**test_account, ODOO_PROD_URL="http://127.0.0.1:9", ODOO_PROD_DB="prod",
                  ODOO_PROD_USERNAME="admin", ODOO_PROD_PASSWORD="unused")  # fmt: skip
     message = {"use_test_odoo": True, "test_connections_only": True}
-    result = handle_sales_sync(PubSubMessage(message))
-    assert result["odoo"]["db"] == test_account["ODOO_TEST_DB"]
+    [_, odoo] = handle_sales_sync(PubSubMessage(message))
+    assert f"database {test_account['ODOO_TEST_DB']}," in odoo.detail
 
 
 def test_forecast_only_asks_for_a_forecast_without_syncing(db, odoo_env, function_env):
     function_env(**odoo_env, FORECAST_ONLY="true")
     result = handle_sales_sync(PubSubMessage({}))
-    assert result["mode"] == "forecast_only"
+    assert result.mode == "forecast_only"
     assert published(FORECAST) == [{"reason": "forecast_only"}]
     assert db.fetchval("SELECT count(*) FROM sales_items") == 0
 
@@ -107,7 +108,7 @@ def test_forecast_only_asks_for_a_forecast_without_syncing(db, odoo_env, functio
 def test_skip_forecast_syncs_without_asking_for_a_forecast(db, odoo_env, function_env):
     function_env(**odoo_env)
     result = handle_sales_sync(PubSubMessage({"skip_forecast": True, "force_full_sync": True}))
-    assert result["complete"] and result["mode"] == "full" and result["lines_inserted"] > 0
+    assert result.complete and result.mode == "full" and result.lines_inserted > 0
     assert published(FORECAST) == []
 
 
@@ -161,7 +162,7 @@ def test_a_shard_message_that_disagrees_with_its_run_is_refused(db, function_env
     write_history(db, "A", [5.0] * 20, date(2024, 1, 1))
     plan = handle_forecast(PubSubMessage({"month": "2025-09"}, message_id="m1"))
     with pytest.raises(PermanentError, match="has 1 shards"):
-        handle_forecast(PubSubMessage({"run_id": plan["run_id"], "shard": 0, "shards": 3}))
+        handle_forecast(PubSubMessage({"run_id": plan.run_id, "shard": 0, "shards": 3}))
 
 
 def test_the_forecast_function_under_functions_framework(db, function_env):

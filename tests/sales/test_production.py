@@ -7,7 +7,6 @@ import pytest
 from click.testing import CliRunner
 
 from odoo_engines.core.errors import ConfigError
-from odoo_engines.core.settings import SalesSettings, load_settings
 from odoo_engines.sales.production import (
     PlanInput,
     Supply,
@@ -16,6 +15,7 @@ from odoo_engines.sales.production import (
     priority_for,
     read_supply,
 )
+from odoo_engines.sales.settings import SalesSettings, load_sales_settings
 from odoo_engines_tools.cli import cli
 
 from .conftest import client_for
@@ -37,10 +37,10 @@ def test_priorities_follow_the_uncovered_share_of_the_month():
 
 
 def test_thresholds_come_from_the_environment_and_are_checked():
-    settings = load_settings({"PRODUCTION_HIGH_GAP": "0.7", "PRODUCTION_MEDIUM_GAP": "0.3"})
-    assert (settings.sales.high_gap, settings.sales.medium_gap) == (0.7, 0.3)
+    settings = load_sales_settings({"PRODUCTION_HIGH_GAP": "0.7", "PRODUCTION_MEDIUM_GAP": "0.3"})
+    assert (settings.high_gap, settings.medium_gap) == (0.7, 0.3)
     with pytest.raises(ConfigError, match="PRODUCTION_MEDIUM_GAP"):
-        load_settings({"PRODUCTION_HIGH_GAP": "0.2", "PRODUCTION_MEDIUM_GAP": "0.5"})
+        load_sales_settings({"PRODUCTION_HIGH_GAP": "0.2", "PRODUCTION_MEDIUM_GAP": "0.5"})
 
 
 def test_each_priority_says_why():

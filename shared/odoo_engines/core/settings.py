@@ -159,20 +159,6 @@ class KnowledgeSettings:
 
 
 @dataclass(frozen=True)
-class SalesSettings:
-    """Sales sync and forecast: the seed's modes, forecast size, production priorities."""
-
-    skip_forecast: bool = False
-    forecast_only: bool = False
-    horizon: int = 12
-    shard_size: int = 2000  # SKUs per forecast shard message (about 7 s each on one core)
-    # Priority from the uncovered share of the month's forecast: ALTA at or above
-    # `high_gap`, MEDIA at or above `medium_gap`, BAJA below.
-    high_gap: float = 0.5
-    medium_gap: float = 0.2
-
-
-@dataclass(frozen=True)
 class Settings:
     """All settings of one process."""
 
@@ -189,7 +175,6 @@ class Settings:
     knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
     orders: OrdersSettings = field(default_factory=OrdersSettings)
     enrichment: EnrichmentSettings = field(default_factory=EnrichmentSettings)
-    sales: SalesSettings = field(default_factory=SalesSettings)
     force_full_sync: bool = False
     test_connections_only: bool = False
 
@@ -345,23 +330,6 @@ def _database(e: Env) -> DatabaseSettings:
     return DatabaseSettings(**common)
 
 
-def _sales(e: Env) -> SalesSettings:
-    high = e.float("PRODUCTION_HIGH_GAP", 0.5)
-    medium = e.float("PRODUCTION_MEDIUM_GAP", 0.2)
-    if medium > high:
-        raise ConfigError(
-            f"PRODUCTION_MEDIUM_GAP ({medium}) must not exceed PRODUCTION_HIGH_GAP ({high})"
-        )
-    return SalesSettings(
-        skip_forecast=e.bool("SKIP_FORECAST"),
-        forecast_only=e.bool("FORECAST_ONLY"),
-        horizon=e.int("FORECAST_HORIZON", 12, minimum=1),
-        shard_size=e.int("FORECAST_SHARD_SIZE", 2000, minimum=1),
-        high_gap=high,
-        medium_gap=medium,
-    )
-
-
 def _lang(value: str | None) -> str | None:
     if value and not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?(@[a-z]+)?", value):
         raise ConfigError(f"ODOO_LANG must be an Odoo language code such as es_CL, got {value!r}")
@@ -463,16 +431,22 @@ MODE_VARIABLES = (
 )  # fmt: skip
 
 
-def settings_for_message(
-    data: Mapping[str, object], env: Mapping[str, str] | None = None
-) -> Settings:
-    """Settings from the environment, with run modes given in a message's JSON on top."""
+def message_env(data: Mapping[str, object], env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment with run modes given in a message's JSON on top (an engine reads
+    its settings slice from it)."""
     merged = dict(os.environ if env is None else env)
     for name in MODE_VARIABLES:
         value = data.get(name.lower(), data.get(name))
         if value is not None:
             merged[name] = str(value).lower() if isinstance(value, bool) else str(value)
-    return load_settings(merged)
+    return merged
+
+
+def settings_for_message(
+    data: Mapping[str, object], env: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from the environment, with run modes given in a message's JSON on top."""
+    return load_settings(message_env(data, env))
 
 
 # The seed systems' names that moved: read when the new name is not set.
@@ -518,7 +492,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         knowledge=_knowledge(e),
         orders=_orders(e),
         enrichment=_enrichment(e),
-        sales=_sales(e),
         force_full_sync=e.bool("FORCE_FULL_SYNC"),
         test_connections_only=e.bool("TEST_CONNECTIONS_ONLY"),
     )

@@ -1,4 +1,5 @@
-"""The Odoo client: JSON-RPC and JSON-2, retries, typed errors, batched reads, a keyset pager."""
+"""The Odoo client: JSON-RPC and JSON-2, retries, typed errors, batched reads, a keyset pager;
+record values as Python (`records`)."""
 
 from .client import OdooClient
 from .connect import check_odoo, connect_odoo, odoo_probe, sandbox_account
@@ -10,6 +11,7 @@ from .errors import (
     OdooUnavailable,
 )
 from .pager import Cursor, Page
+from .records import many2one, plain_text, sku_for
 from .transport import RetryPolicy
 from .version import OdooVersion
 
@@ -26,6 +28,9 @@ __all__ = [
     "RetryPolicy",
     "check_odoo",
     "connect_odoo",
+    "many2one",
     "odoo_probe",
+    "plain_text",
     "sandbox_account",
+    "sku_for",
 ]

@@ -24,13 +24,17 @@ from ..core.errors import PermanentError
 from ..core.logging import get_logger
 from ..forecast import Forecast, forecast_series
 from ..forecast.series import short_history_forecast
-from .demand import SkuHistory, add_months, count_skus, load_histories, month_start
+from .history import SkuHistory, add_months, count_skus, load_histories, month_start
+from .store import (
+    awaits_plan,
+    find_forecast_run,
+    insert_forecast_run,
+    record_shard,
+    upsert_forecasts,
+)
 
 log = get_logger("forecast")
 FALLBACK = "fallback"
-_SELECT_RUN = (
-    "SELECT run_id, start_month, target_month, shards, skus FROM forecast_runs WHERE run_id = %s"
-)
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ def plan_run(
     """Record a new run and its shard count. Planning a `run_id` again (a redelivered
     message) returns the run recorded the first time."""
     if run_id is not None:
-        existing = db.fetchone(_SELECT_RUN, (run_id,))
+        existing = find_forecast_run(db, run_id)
         if existing is not None:
             return ForecastRun(*existing)
     start, target = forecast_window(horizon, target_month, today)
@@ -111,18 +115,14 @@ def plan_run(
         shards,
         skus,
     )
-    db.execute(
-        "INSERT INTO forecast_runs (run_id, start_month, target_month, shards, skus)"
-        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (run_id) DO NOTHING",
-        (run.run_id, run.start_month, run.target_month, run.shards, run.skus),
-    )
+    insert_forecast_run(db, run.run_id, run.start_month, run.target_month, run.shards, run.skus)
     log.info("forecast_run_planned", run_id=run.run_id, skus=skus, shards=shards)
     return run
 
 
 def load_run(db: Database, run_id: str) -> ForecastRun:
     """A recorded run; PermanentError when there is none with this id."""
-    row = db.fetchone(_SELECT_RUN, (run_id,))
+    row = find_forecast_run(db, run_id)
     if row is None:
         raise PermanentError(f"no forecast run {run_id!r}")
     return ForecastRun(*row)
@@ -159,23 +159,10 @@ def run_shard(db: Database, run: ForecastRun, shard: int, horizon: int) -> Shard
     with db.transaction():
         store_forecasts(db, run, results)
         outcome.seconds = time.monotonic() - started
-        db.execute(
-            "INSERT INTO forecast_shards (run_id, shard, skus, fallbacks, seconds)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (run_id, shard) DO UPDATE SET"
-            " skus = EXCLUDED.skus, fallbacks = EXCLUDED.fallbacks,"
-            " seconds = EXCLUDED.seconds, finished_at = now()",
-            (run.run_id, shard, outcome.skus, outcome.fallbacks, outcome.seconds),
-        )
+        record_shard(db, run.run_id, shard, outcome.skus, outcome.fallbacks, outcome.seconds)
     # Complete once every shard is stored, until the plan is made: a shard redelivered
     # because publishing the plan request failed asks again (the plan is idempotent).
-    outcome.run_complete = bool(
-        db.fetchval(
-            "SELECT r.planned_at IS NULL AND r.shards ="
-            " (SELECT count(*) FROM forecast_shards s WHERE s.run_id = r.run_id)"
-            " FROM forecast_runs r WHERE r.run_id = %s",
-            (run.run_id,),
-        )
-    )
+    outcome.run_complete = awaits_plan(db, run.run_id)
     log.info(
         "forecast_shard_done",
         run_id=run.run_id,
@@ -189,44 +176,14 @@ def run_shard(db: Database, run: ForecastRun, shard: int, horizon: int) -> Shard
 
 
 def store_forecasts(db: Database, run: ForecastRun, results: list[SkuForecast]) -> None:
-    """Upsert the forecast rows of `results` in one statement."""
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "sku", "forecast_date", "product_id", "product_name", "forecasted_quantity",
-            "lower_bound", "upper_bound", "model", "demand_class", "history_months",
-            "backtest_mae", "backtest_mase",
-        )
-    }  # fmt: skip
-    for result in results:
-        f, h = result.forecast, result.history
-        for step in range(len(f.mean)):
-            values = (
-                h.sku, add_months(run.start_month, step), h.product_id, h.product_name,
-                float(f.mean[step]), float(f.lower[step]), float(f.upper[step]), f.model,
-                f.demand_class, f.history_length, f.backtest_mae, f.backtest_mase,
-            )  # fmt: skip
-            for column, value in zip(columns.values(), values, strict=True):
-                column.append(value)
-    if not columns["sku"]:
-        return
-    db.execute(
-        "INSERT INTO forecast (sku, forecast_date, year, month, product_id, product_name,"
-        " forecasted_quantity, lower_bound, upper_bound, model, demand_class, history_months,"
-        " backtest_mae, backtest_mase, run_id)"
-        " SELECT sku, d, extract(year FROM d), extract(month FROM d), product_id, product_name,"
-        " q, lo, hi, model, demand_class, history_months, mae, mase, %s"
-        " FROM unnest(%s::text[], %s::date[], %s::bigint[], %s::text[], %s::float8[],"
-        " %s::float8[], %s::float8[], %s::text[], %s::text[], %s::int[], %s::float8[],"
-        " %s::float8[]) AS t(sku, d, product_id, product_name, q, lo, hi, model, demand_class,"
-        " history_months, mae, mase)"
-        " ON CONFLICT (sku, forecast_date) DO UPDATE SET"
-        " product_id = EXCLUDED.product_id, product_name = EXCLUDED.product_name,"
-        " forecasted_quantity = EXCLUDED.forecasted_quantity,"
-        " lower_bound = EXCLUDED.lower_bound, upper_bound = EXCLUDED.upper_bound,"
-        " model = EXCLUDED.model, demand_class = EXCLUDED.demand_class,"
-        " history_months = EXCLUDED.history_months, backtest_mae = EXCLUDED.backtest_mae,"
-        " backtest_mase = EXCLUDED.backtest_mase, run_id = EXCLUDED.run_id,"
-        " generated_at = now()",
-        (run.run_id, *columns.values()),
-    )
+    """Upsert the forecast rows of `results` (one row per SKU and month) in one statement."""
+    rows = [
+        (
+            h.sku, add_months(run.start_month, step), h.product_id, h.product_name,
+            float(f.mean[step]), float(f.lower[step]), float(f.upper[step]), f.model,
+            f.demand_class, f.history_length, f.backtest_mae, f.backtest_mase,
+        )  # in the order upsert_forecasts takes
+        for f, h in ((r.forecast, r.history) for r in results)
+        for step in range(len(f.mean))
+    ]  # fmt: skip
+    upsert_forecasts(db, run.run_id, rows)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-# The product engine's rules, so a SKU here is the SKU of the `products` table.
-from ..products.mapping import many2one, sku_for
+# `sku_for` is the product engine's rule too: a SKU here is the SKU of the `products` table.
+from ..odoo import many2one, sku_for
 
 CONFIRMED = ("sale", "done")
 ORDER_FIELDS = ["name", "state", "locked", "date_order", "partner_id", "currency_id", "company_id"]

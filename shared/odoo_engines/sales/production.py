@@ -20,15 +20,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.db import Database
-from ..core.settings import SalesSettings
-from ..odoo import OdooClient
-from ..products.mapping import many2one
+from ..odoo import OdooClient, many2one
 from ..products.store import quantities
+from .settings import SalesSettings
 from .units import Units
 
 ALTA, MEDIA, BAJA = "ALTA", "MEDIA", "BAJA"
@@ -217,46 +215,3 @@ def qty(value: float) -> str:
     if abs(value) >= 10 or float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:.1f}"
-
-
-def load_plan_inputs(db: Database, run_id: str, month: date) -> list[PlanInput]:
-    """The forecasts of run `run_id` for `month`."""
-    return [
-        PlanInput(*row)
-        for row in db.fetchall(
-            "SELECT sku, product_id, product_name, forecasted_quantity FROM forecast"
-            " WHERE run_id = %s AND forecast_date = %s ORDER BY sku",
-            (run_id, month),
-        )
-    ]
-
-
-def store_plan(db: Database, run_id: str | None, month: date, rows: Sequence[PlanRow]) -> None:
-    """Replace the plan of `month` with `rows` (one upsert, one delete of stale SKUs)."""
-    with db.transaction():
-        if rows:
-            columns = list(zip(*[astuple(r) for r in rows], strict=True))
-            db.execute(
-                "INSERT INTO production_forecast (sku, year, month, product_id, product_name,"
-                " forecast_quantity, stock_on_hand, incoming_manufacturing, incoming_purchases,"
-                " production_needed, priority, explanation, run_id)"
-                " SELECT sku, %s, %s, product_id, product_name, f, s, m, p, n, priority, e, %s"
-                " FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::float8[], %s::float8[],"
-                " %s::float8[], %s::float8[], %s::float8[], %s::text[], %s::text[])"
-                " AS t(sku, product_id, product_name, f, s, m, p, n, priority, e)"
-                " ON CONFLICT (sku, year, month) DO UPDATE SET"
-                " product_id = EXCLUDED.product_id, product_name = EXCLUDED.product_name,"
-                " forecast_quantity = EXCLUDED.forecast_quantity,"
-                " stock_on_hand = EXCLUDED.stock_on_hand,"
-                " incoming_manufacturing = EXCLUDED.incoming_manufacturing,"
-                " incoming_purchases = EXCLUDED.incoming_purchases,"
-                " production_needed = EXCLUDED.production_needed, priority = EXCLUDED.priority,"
-                " explanation = EXCLUDED.explanation, run_id = EXCLUDED.run_id,"
-                " computed_at = now()",
-                (month.year, month.month, run_id, *[list(c) for c in columns]),
-            )
-        db.execute(
-            "DELETE FROM production_forecast WHERE year = %s AND month = %s"
-            " AND NOT (sku = ANY(%s::text[]))",
-            (month.year, month.month, [r.sku for r in rows] or [""]),
-        )

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .demand import add_months
 from .forecasting import SkuForecast
+from .history import add_months
 from .production import PlanRow, qty
 
 PRIORITY_COLOURS = {"ALTA": "#c0392b", "MEDIA": "#d68910", "BAJA": "#1e8449"}

@@ -22,8 +22,7 @@ from typing import Any
 from ..core.db import Database
 from ..core.logging import get_logger
 from ..core.runs import TimeBudget, load_cursor, save_cursor
-from ..odoo import OdooClient
-from ..products.mapping import many2one
+from ..odoo import OdooClient, many2one
 from .lines import (
     CONFIRMED,
     LINE_FIELDS,
@@ -55,19 +54,6 @@ class SyncCounts:
     lines_skipped: int = 0  # sections, notes, down payments
     state_changes: Counter[str] = field(default_factory=Counter)
     complete: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "pages": self.pages,
-            "orders": self.orders,
-            "lines_inserted": self.lines_inserted,
-            "lines_updated": self.lines_updated,
-            "lines_removed": self.lines_removed,
-            "lines_skipped": self.lines_skipped,
-            "lines_cancelled": self.state_changes.get("cancel", 0),
-            "state_changes": dict(self.state_changes),
-            "complete": self.complete,
-        }
 
 
 class _Products:

@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.logging import get_logger
-from ..odoo import OdooClient
-from ..products.mapping import many2one
+from ..odoo import OdooClient, many2one
 
 log = get_logger("units")
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from odoo_engines.sales.demand import parse_month
-from odoo_engines.sales.function import check_connections
+from odoo_engines.sales.handlers import check_sales
+from odoo_engines.sales.history import parse_month
 from odoo_engines.sales.production import PlanRow, qty
-from odoo_engines.sales.runner import forecast_everything, forecast_report, run_sales_sync
+from odoo_engines.sales.run import forecast_everything, forecast_report, run_sales_sync
+from odoo_engines.sales.settings import load_sales_settings
 
-from ..cli import App, pass_app
+from ..app import App, pass_app
 
 
 @click.command("sales")
@@ -24,22 +25,22 @@ from ..cli import App, pass_app
 def sync_sales_command(app: App, full: bool, check: bool) -> None:
     """Sync confirmed sale order lines from Odoo into sales_items."""
     if check or app.settings.test_connections_only:
-        result = check_connections(app.settings)
-        odoo = result["odoo"]
-        click.echo(
-            f"Odoo {odoo.get('version')} ok ({odoo.get('db')}); PostgreSQL {result['postgres']} ok"
-        )
+        checks = check_sales(app.settings)
+        for item in checks:
+            click.echo(item.line())
+        if not all(c.ok for c in checks):
+            raise SystemExit(1)
         return
     result = run_sales_sync(app.db(), app.odoo, full=full or app.settings.force_full_sync)
-    if result.get("skipped"):
-        click.echo(f"skipped: {result['skipped']}")
+    if result.skipped:
+        click.echo(f"skipped: {result.skipped}")
         return
     click.echo(
-        f"{result['mode']} sync: {result['orders']} orders in {result['pages']} pages; lines "
-        f"{result['lines_inserted']} new, {result['lines_updated']} updated, "
-        f"{result['lines_removed']} removed, {result['lines_cancelled']} cancelled, "
-        f"{result['lines_skipped']} sections/notes skipped; {result['odoo_calls']} Odoo calls, "
-        f"{result['duration_seconds']:.1f} s"
+        f"{result.mode} sync: {result.orders} orders in {result.pages} pages; lines "
+        f"{result.lines_inserted} new, {result.lines_updated} updated, "
+        f"{result.lines_removed} removed, {result.lines_cancelled} cancelled, "
+        f"{result.lines_skipped} sections/notes skipped; {result.odoo_calls} Odoo calls, "
+        f"{result.duration_seconds:.1f} s"
     )
 
 
@@ -75,7 +76,9 @@ def forecast_command(app: App, mode: str, month: str | None, out: Path, top: int
                 bar.length = total
                 bar.update(1)
 
-            files, rows = forecast_report(app.db(), odoo, app.settings, out, target, top, progress)
+            files, rows = forecast_report(
+                app.db(), odoo, load_sales_settings(), out, target, top, progress
+            )
         print_plan(rows[:top])
         click.echo(f"report: {files.index} ({len(files.charts)} charts)")
         return
@@ -85,7 +88,9 @@ def forecast_command(app: App, mode: str, month: str | None, out: Path, top: int
             bar.length = total
             bar.update(1)
 
-        run, rows = forecast_everything(app.db(), app.odoo(), app.settings, target, progress)
+        run, rows = forecast_everything(
+            app.db(), app.odoo(), load_sales_settings(), target, progress
+        )
     click.echo(
         f"run {run.run_id}: {run.skus} SKUs in {run.shards} shard(s), plan {run.target_month:%Y-%m}"
     )

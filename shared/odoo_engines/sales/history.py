@@ -10,34 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 
 from ..core.db import Database
+from .store import DemandWindow, count_demand_skus, demand_products, monthly_demand
 
 MAX_HISTORY_MONTHS = 60
 CONFIRMED_STATES = ["sale", "done"]
 NOT_DEMAND_TYPES = ["service", "combo"]  # nothing to produce; combos sell their items as lines
-
-# Confirmed demand lines of the history window; a SKU's shard is
-# `abs(hashtext(sku)::bigint) % shards` (cast first: abs of the int4 minimum overflows).
-_WINDOW = (
-    "state = ANY(%s) AND date_order >= %s AND date_order < %s"
-    " AND coalesce(product_type, '') <> ALL(%s)"
-)
-_IN_SHARD = "mod(abs(hashtext(sku)::bigint), %s) = %s"
-# Built from the constants above only.
-_COUNT_SKUS = f"SELECT count(DISTINCT sku) FROM sales_items WHERE {_WINDOW}"  # noqa: S608
-_MONTHLY = (
-    "SELECT sku, date_trunc('month', date_order AT TIME ZONE 'UTC')::date AS month,"  # noqa: S608
-    f" sum(product_quantity)::float8 FROM sales_items WHERE {_WINDOW} AND {_IN_SHARD}"
-    " GROUP BY 1, 2 ORDER BY 1, 2"
-)
-_PRODUCTS = (
-    "SELECT DISTINCT ON (sku) sku, product_id, product_name FROM sales_items"  # noqa: S608
-    f" WHERE {_WINDOW} AND {_IN_SHARD} ORDER BY sku, date_order DESC, line_id DESC"
-)
 
 
 @dataclass(frozen=True)
@@ -76,21 +57,23 @@ def parse_month(text: str) -> date:
         raise ValueError(f"month must look like YYYY-MM, got {text!r}") from None
 
 
-def _window(start: date) -> tuple[Any, ...]:
-    return (CONFIRMED_STATES, add_months(start, -MAX_HISTORY_MONTHS), start, NOT_DEMAND_TYPES)
+def demand_window(start: date) -> DemandWindow:
+    """The confirmed demand lines of the history window before `start`."""
+    return DemandWindow(
+        CONFIRMED_STATES, add_months(start, -MAX_HISTORY_MONTHS), start, NOT_DEMAND_TYPES
+    )
 
 
 def count_skus(db: Database, start: date) -> int:
     """SKUs with a confirmed sale in the history window before `start`."""
-    count: int = db.fetchval(_COUNT_SKUS, _window(start))
-    return count
+    return count_demand_skus(db, demand_window(start))
 
 
 def load_histories(db: Database, start: date, shard: int = 0, shards: int = 1) -> list[SkuHistory]:
     """Monthly demand of the SKUs of shard `shard` of `shards`, sorted by SKU."""
-    params = (*_window(start), shards, shard)
-    monthly = db.fetchall(_MONTHLY, params)
-    products = {sku: (pid, name) for sku, pid, name in db.fetchall(_PRODUCTS, params)}
+    window = demand_window(start)
+    monthly = monthly_demand(db, window, shard, shards)
+    products = demand_products(db, window, shard, shards)
     histories: list[SkuHistory] = []
     rows_by_sku: dict[str, list[tuple[date, float]]] = {}
     for sku, month, quantity in monthly:
