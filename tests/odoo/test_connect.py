@@ -1,4 +1,4 @@
-"""connect_odoo and check_odoo: the configured Odoo, or the process's sandbox Odoo."""
+"""connect_odoo and odoo_probe: the configured Odoo, or the process's sandbox Odoo."""
 
 import threading
 
@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from odoo_engines.core.errors import ConfigError
 from odoo_engines.core.settings import OdooSettings, load_settings
-from odoo_engines.odoo import OdooAuthError, check_odoo, connect, connect_odoo, sandbox_account
+from odoo_engines.odoo import OdooAuthError, connect, connect_odoo, odoo_probe, sandbox_account
 from odoo_engines_tools.cli import App, cli, main
 from odoo_engines_tools.demo import step_odoo
 
@@ -21,15 +21,16 @@ def test_settings_with_a_url_log_into_that_odoo(odoo_env, odoo_db):
     client.close()
 
 
-def test_check_odoo_reports_version_uid_and_db(odoo_env, odoo_db):
-    info = check_odoo(load_settings(odoo_env).odoo)
-    assert (info["version"], info["db"], info["uid"]) == ("17.0", odoo_db.name, 2)
+def test_odoo_probe_reports_version_uid_and_db(odoo_env, odoo_db):
+    detail = odoo_probe(load_settings(odoo_env).odoo)()
+    assert detail.startswith("Odoo 17.0 at ")
+    assert detail.endswith(f", database {odoo_db.name}, uid 2")
 
 
-def test_check_odoo_with_a_wrong_key_is_an_auth_error(odoo_env):
+def test_odoo_probe_with_a_wrong_key_is_an_auth_error(odoo_env):
     env = {**odoo_env, "ODOO_PROD_PASSWORD": "not-the-key-1234"}
     with pytest.raises(OdooAuthError):
-        check_odoo(load_settings(env).odoo)
+        odoo_probe(load_settings(env).odoo)()
 
 
 def test_no_url_starts_one_sandbox_per_process_even_from_many_threads():

@@ -2,7 +2,7 @@
 record values as Python (`records`)."""
 
 from .client import OdooClient
-from .connect import check_odoo, connect_odoo, odoo_probe, sandbox_account
+from .connect import connect_odoo, odoo_probe, sandbox_account
 from .errors import (
     OdooAuthError,
     OdooError,
@@ -26,7 +26,6 @@ __all__ = [
     "OdooVersion",
     "Page",
     "RetryPolicy",
-    "check_odoo",
     "connect_odoo",
     "many2one",
     "odoo_probe",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any
 
 from ..core.checks import Probe
 from ..core.errors import ConfigError
@@ -70,12 +69,6 @@ def connect_odoo(settings: OdooSettings, login: bool = True) -> OdooClient:
         lang=settings.lang,
     )
     return client.login() if login else client
-
-
-def check_odoo(settings: OdooSettings) -> dict[str, Any]:
-    """Connect and log in as `TEST_CONNECTIONS_ONLY` does: version, uid, db (typed errors)."""
-    with connect_odoo(settings) as client:
-        return client.check()
 
 
 def odoo_probe(settings: OdooSettings) -> Probe:
