@@ -10,7 +10,13 @@ from typing import Any
 
 from ..core.db import Database
 from ..core.errors import NotFoundError
-from ..sales import store as sales_store
+from ..sales.store import (
+    latest_plan_month,
+    plan_items,
+    sku_forecast_points,
+    sku_monthly_sales,
+    tables_exist,
+)
 
 PLAN_LIMIT = 500
 HISTORY_MONTHS = 24
@@ -22,14 +28,14 @@ def production_plan(
 ) -> dict[str, Any]:
     """The plan of `year`-`month` (default: the latest planned month), highest priority
     and largest need first; NotFoundError when there is none yet."""
-    if not sales_store.tables_exist(db, "production_forecast"):
+    if not tables_exist(db, "production_forecast"):
         raise NotFoundError("no production plan: the sales engine has not run on this database")
     if year is None or month is None:
-        latest = sales_store.latest_plan_month(db)
+        latest = latest_plan_month(db)
         if latest is None:
             raise NotFoundError("no production plan yet: run the sales forecast first")
         year, month = latest
-    rows = sales_store.plan_items(db, year, month, PRIORITIES, PLAN_LIMIT)
+    rows = plan_items(db, year, month, PRIORITIES, PLAN_LIMIT)
     counts = {p: 0 for p in PRIORITIES}
     for row in rows:
         counts[row["priority"]] += 1
@@ -44,16 +50,16 @@ def production_plan(
 def sku_forecast(db: Database, sku: str) -> dict[str, Any]:
     """One SKU's confirmed monthly demand (the months before its forecast, 24 at most) and its
     forecast months with the 80% interval; NotFoundError for a SKU without a forecast."""
-    if not sales_store.tables_exist(db, "forecast", "sales_items"):
+    if not tables_exist(db, "forecast", "sales_items"):
         raise NotFoundError("no forecast: the sales engine has not run on this database")
-    points = sales_store.sku_forecast_points(db, sku)
+    points = sku_forecast_points(db, sku)
     if not points:
         raise NotFoundError(f"no forecast for SKU {sku!r}")
     head = points[0]
     first: date = head["forecast_date"]
     # the months the forecast learnt from (at most 24), months without a sale as 0
     months = max(1, min(head["history_months"], HISTORY_MONTHS))
-    history = sales_store.sku_monthly_sales(db, sku, first, months)
+    history = sku_monthly_sales(db, sku, first, months)
     return {
         "sku": sku,
         "product_name": head["product_name"],
