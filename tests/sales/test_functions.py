@@ -54,6 +54,7 @@ def test_sync_continuations_then_forecast_shards_then_the_plan(db, odoo_db, odoo
     syncs = db.rows("SELECT success, result FROM runs WHERE job = 'sales-sync' ORDER BY id")
     assert len(syncs) > 2 and all(run["success"] for run in syncs)
     assert [run["result"]["complete"] for run in syncs] == [False] * (len(syncs) - 1) + [True]
+    assert [run["result"]["continued"] for run in syncs] == [True] * (len(syncs) - 1) + [False]
     assert len(published(SALES_SYNC)) == len(syncs) - 1
     assert all(m["continuation"] for m in published(SALES_SYNC))
 

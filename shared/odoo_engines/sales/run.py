@@ -54,7 +54,7 @@ class SalesSyncResult(RunResult):
     odoo_calls: int = 0
     odoo_version: str | None = None
 
-    def add(self, counts: SyncCounts) -> None:
+    def take(self, counts: SyncCounts) -> None:
         """Take the counts of `sync_sales`."""
         self.pages, self.orders = counts.pages, counts.orders
         self.lines_inserted, self.lines_updated = counts.lines_inserted, counts.lines_updated
@@ -124,7 +124,7 @@ def run_sales_sync(
             counts = sync_sales(db, client, full=full, budget=budget)
         finally:
             result.odoo_calls = client.calls - calls
-        result.add(counts)
+        result.take(counts)
         result.odoo_version = str(client.version)
         if counts.complete:
             mark_success(db, SYNC_JOB)
