@@ -59,7 +59,6 @@ def embedding_text(sku: str, name: str, description: str, category: str | None,
     return ". ".join(parts)[:MAX_EMBED_TEXT]
 
 
-
 def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
