@@ -7,7 +7,7 @@ clean up a chatbot, search a chatbot's chunks, health.
 import functions_framework
 from flask import Request, Response
 
-from odoo_engines.knowledge.api import create_handler
+from odoo_engines.knowledge.handlers import create_handler
 
 handle = create_handler()  # settings, connection and embedder: made on first request
 

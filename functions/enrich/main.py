@@ -3,13 +3,13 @@
 import functions_framework
 from flask import Request, Response
 
-from odoo_engines.enrichment.api import EnrichApp
+from odoo_engines.enrichment.handlers import create_handler
 
 # One per instance: the database connections and the LLM circuit breaker are shared by
 # every request this instance serves.
-_app = EnrichApp()
+handle = create_handler()
 
 
 @functions_framework.http
 def enrich(request: Request) -> Response:
-    return _app(request)
+    return handle(request)

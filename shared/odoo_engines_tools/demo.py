@@ -119,13 +119,15 @@ def step_enrichment(app: App) -> None:
 
     import functions_framework
 
+    from odoo_engines.enrichment.settings import load_enrichment_settings
+
     from .sandbox.scheduler import get_function
 
     spec = get_function("enrich")
     client = functions_framework.create_app(
         spec.entry_point, str(spec.folder / "main.py"), "http"
     ).test_client()
-    headers = {"X-Enrich-API-Key": app.settings.enrichment.api_key or ""}
+    headers = {"X-Enrich-API-Key": load_enrichment_settings().api_key or ""}
     body = {
         "name": "Aceite de coco orgánico 500 ml",
         "keywords": ["aceite vegetal", "coco", "orgánico"],

@@ -29,6 +29,7 @@ from odoo_engines.core.db import connect  # noqa: E402
 from odoo_engines.core.logging import configure_logging  # noqa: E402
 from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.enrichment.resilience import CircuitBreaker  # noqa: E402
+from odoo_engines.enrichment.settings import load_enrichment_settings  # noqa: E402
 from odoo_engines.enrichment.writer import build_writer  # noqa: E402
 from odoo_engines_tools.sandbox.openai_server import LocalOpenAI  # noqa: E402
 
@@ -80,11 +81,11 @@ LABELLED = [
 ]
 
 
-def bench_categorisation(settings) -> None:
+def bench_categorisation(settings, enrichment) -> None:
     """The seed's "categorisation precision > 80 %" on a small labelled set (offline)."""
-    writer = build_writer(settings, CircuitBreaker())
-    categories = list(settings.enrichment.default_categories)
-    threshold = settings.enrichment.review_threshold
+    writer = build_writer(settings, enrichment, CircuitBreaker())
+    categories = list(enrichment.default_categories)
+    threshold = enrichment.review_threshold
     right = filed = filed_right = 0
     for name, keywords, expected in LABELLED:
         answer = writer.enrich(name, keywords, categories).category
@@ -197,7 +198,7 @@ def main() -> None:
             chats = server.calls("/v1/chat/completions")
             print(f"  {chats} chat completions for {args.creates + 1} products (2 per product)")
         settings = load_settings(env)
-        bench_categorisation(settings)
+        bench_categorisation(settings, load_enrichment_settings(env))
         fill(settings, args.products, rng)
         client = _client(env)
         client.get("/products?limit=1")  # connect and migrate outside the timings

@@ -33,8 +33,9 @@ configure_logging("WARNING", "console")  # before the modules below bind their l
 from odoo_engines.core.db import connect  # noqa: E402
 from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.embeddings import get_embedder  # noqa: E402
-from odoo_engines.knowledge import indexing, store  # noqa: E402
-from odoo_engines.knowledge.indexing import Source  # noqa: E402
+from odoo_engines.knowledge import run, store  # noqa: E402
+from odoo_engines.knowledge.run import Source  # noqa: E402
+from odoo_engines.knowledge.settings import load_knowledge_settings  # noqa: E402
 from odoo_engines.knowledge.store import SourceKey  # noqa: E402
 
 WORDS = ["pedido", "envío", "cliente", "producto", "garantía", "devolución", "plazo",
@@ -76,7 +77,7 @@ def bench_embedding(db, embedder, settings) -> None:
     def run(content: str, label: str) -> None:
         calls, statements = embedder.calls, db.statements
         result, elapsed = timed(
-            lambda: indexing.index_source(db, embedder, settings, Source(1, key, content))
+            lambda: run.index_source(db, embedder, settings, Source(1, key, content))
         )
         print(
             f"  {label:<22} {elapsed:6.2f} s  chunks stored {result.stored:3d}"
@@ -173,7 +174,7 @@ def bench_end_to_end(db, embedder, settings) -> None:
     question = "¿Cuánto tarda el envío a las islas y cuánto cuesta?"
     latencies = []
     for _ in range(50):
-        _, elapsed = timed(lambda: indexing.search(db, embedder, 1, question, 5))
+        _, elapsed = timed(lambda: run.search(db, embedder, 1, question, 5))
         latencies.append(elapsed * 1000)
     print(
         f"  search with the offline query embedding, chatbot with 90% of rows:"
@@ -195,9 +196,9 @@ def main() -> None:
         settings = load_settings(env)
         db = connect(settings)
         embedder = get_embedder(settings)
-        bench_embedding(db, embedder, settings.knowledge)
+        bench_embedding(db, embedder, load_knowledge_settings(env))
         bench_search(db, args.chunks, args.queries, embedder.model)
-        bench_end_to_end(db, embedder, settings.knowledge)
+        bench_end_to_end(db, embedder, load_knowledge_settings(env))
         db.close()
 
 

@@ -38,8 +38,8 @@ from werkzeug.test import EnvironBuilder  # noqa: E402
 from fixtures.refusing_postgres import MESSAGES, RefusingPostgres  # noqa: E402
 from http_fuzz import CountingStream, check, requests, rules_of  # noqa: E402
 from odoo_engines.core.logging import configure_logging  # noqa: E402
-from odoo_engines.enrichment.api import EnrichApp  # noqa: E402
-from odoo_engines.knowledge.api import create_handler  # noqa: E402
+from odoo_engines.enrichment.handlers import create_handler as create_enrich  # noqa: E402
+from odoo_engines.knowledge.handlers import create_handler  # noqa: E402
 from odoo_engines.orders.api import PollApi  # noqa: E402
 from odoo_engines_tools.sandbox.scheduler import pubsub_event  # noqa: E402
 
@@ -189,7 +189,7 @@ def fuzz(examples: int) -> None:
         (
             "enrich",
             "enrich",
-            rules_of(EnrichApp().router),
+            rules_of(create_enrich().router),
             ("limit", "offset", "review_status", "year", "month", "sku", "q"),
             [{"X-Enrich-API-Key": KEYS["ENRICH_API_KEY"]}, {}],
         ),

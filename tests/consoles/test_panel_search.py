@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from odoo_engines.enrichment.catalogue import save_description
+from odoo_engines.enrichment.store import save_description
 
 
 def _search(client, query: str, limit: int = 5):

@@ -21,6 +21,7 @@ from deploy.production import (
 )
 from odoo_engines.core.publish import POLL_TENANT
 from odoo_engines.core.settings import load_settings
+from odoo_engines.enrichment.settings import load_enrichment_settings
 from odoo_engines_tools.packaging import DEFAULTS, MAX_EVENT_TIMEOUT, list_manifests
 
 MANIFESTS = list_manifests(FUNCTIONS)
@@ -307,7 +308,8 @@ def test_enrich_public_opens_the_admin_panel_behind_its_api_key():
     assert "ENRICH_API_KEY" in enrich.secrets
     assert "ENRICH_API_KEY" in _expression("api_keys")  # generated, so always set
     settings = load_settings(production_env(enrich))
-    assert settings.is_production and settings.enrichment.api_key
+    assert settings.is_production
+    assert load_enrichment_settings(production_env(enrich)).api_key
 
 
 def test_test_odoo_secrets_reach_every_function_that_reads_the_production_account():

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from odoo_engines.core.errors import TransientError
-from odoo_engines.enrichment import service
+from odoo_engines.enrichment import run
 from odoo_engines.enrichment.resilience import CircuitBreaker
+from odoo_engines.enrichment.settings import load_enrichment_settings
 from odoo_engines.enrichment.validation import NewProduct
 from odoo_engines.enrichment.writer import ProductWriter
 from odoo_engines.llm import OfflineTextGenerator
@@ -29,13 +30,12 @@ class CategoryOutage:
         return self.inner.complete_json(system, user, schema, name)
 
 
-def test_category_failure_after_the_description_saves_nothing(db, settings):
+def test_category_failure_after_the_description_saves_nothing(db, base_env):
+    enrichment = load_enrichment_settings(base_env)
     generator = CategoryOutage()
-    writer = ProductWriter(
-        generator, CircuitBreaker(), settings.enrichment, 30.0, sleep=lambda _s: None
-    )
+    writer = ProductWriter(generator, CircuitBreaker(), enrichment, 30.0, sleep=lambda _s: None)
     with pytest.raises(TransientError):
-        service.create_product(db, writer, settings.enrichment, NewProduct("Laptop", (), 3))
-    assert generator.calls == 1 + settings.enrichment.llm_attempts
+        run.create_product(db, writer, enrichment, NewProduct("Laptop", (), 3))
+    assert generator.calls == 1 + enrichment.llm_attempts
     assert db.fetchval("SELECT count(*) FROM enriched_products") == 0
     assert db.fetchval("SELECT count(*) FROM stock_alerts") == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from odoo_engines.core.settings import DEFAULT_CATEGORIES
+from odoo_engines.enrichment.settings import DEFAULT_CATEGORIES
 from odoo_engines.enrichment.writer import PROMPT_VERSION
 
 from .conftest import API_KEY, create

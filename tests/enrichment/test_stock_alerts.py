@@ -74,17 +74,19 @@ def test_selling_more_than_in_stock_is_refused_and_changes_nothing(client):
     assert client.get(f"/products/{product['id']}").json["stock"] == 5
 
 
-def test_concurrent_sales_crossing_together_make_one_alert(settings, db):
+def test_concurrent_sales_crossing_together_make_one_alert(settings, base_env, db):
     """Two connections sell at once across the threshold: the row lock lets one alert."""
     import threading
 
     from odoo_engines.core.db import connect
-    from odoo_engines.enrichment import service
+    from odoo_engines.enrichment import run
+    from odoo_engines.enrichment.settings import load_enrichment_settings
     from odoo_engines.enrichment.validation import Sale
 
     product_id = db.fetchval(
         "INSERT INTO enriched_products (name, stock) VALUES ('Concurrente', 10) RETURNING id"
     )
+    enrichment = load_enrichment_settings(base_env)
     barrier = threading.Barrier(2)
     errors = []
 
@@ -92,7 +94,7 @@ def test_concurrent_sales_crossing_together_make_one_alert(settings, db):
         conn = connect(settings)
         try:
             barrier.wait()
-            service.record_sale(conn, settings.enrichment, product_id, Sale(quantity=1))
+            run.record_sale(conn, enrichment, product_id, Sale(quantity=1))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from http_fuzz import check, requests, rules_of, sweep
-from odoo_engines.enrichment.api import EnrichApp
+from odoo_engines.enrichment.handlers import create_handler
 from odoo_engines.orders.api import PollApi
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
@@ -36,7 +36,7 @@ def app_for(base_env, monkeypatch):
     return make
 
 
-@pytest.mark.parametrize(("rule", "methods"), rules_of(EnrichApp().router))
+@pytest.mark.parametrize(("rule", "methods"), rules_of(create_handler().router))
 @FUZZ
 @given(data=st.data())
 def test_no_request_to_enrich_or_its_panel_gets_a_5xx(app_for, rule, methods, data):
@@ -48,7 +48,7 @@ def test_no_request_to_enrich_or_its_panel_gets_a_5xx(app_for, rule, methods, da
 
 def test_odd_numbers_in_any_query_parameter_of_enrich_get_no_5xx(app_for):
     client = app_for("enrich", "enrich", ENRICH_API_KEY="fuzz-key")
-    for rule, methods in rules_of(EnrichApp().router):
+    for rule, methods in rules_of(create_handler().router):
         for method, path in sweep(rule, methods, ENRICH_QUERY):
             check(client.open(path, method=method, headers=ENRICH_KEY, data=b"{}"))
 

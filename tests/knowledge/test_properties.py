@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from http_fuzz import ANY_SEGMENT, ANY_TEXT, JSON_VALUES, OBJECTS, ODD_SEGMENTS, mostly
 from http_fuzz import check as answered
-from odoo_engines.knowledge.api import describe
+from odoo_engines.knowledge.handlers import describe
 
 from .conftest import AUTH
 

@@ -7,9 +7,8 @@ import re
 from werkzeug.routing import Map
 
 from odoo_engines.core.triggers.openapi import check_body
-from odoo_engines.knowledge.api import KnowledgeApi
+from odoo_engines.knowledge.handlers import KnowledgeApi, KnowledgeResources
 from odoo_engines.knowledge.samples import PRODUCT_CARE, SHIPPING_POLICY
-from odoo_engines.knowledge.service import KnowledgeService
 
 from .conftest import AUTH
 from .test_embed import embed, stored
@@ -146,7 +145,7 @@ def test_openapi_documents_every_route_the_function_serves(client):
         for path, operations in document["paths"].items()
         for method in operations
     }
-    router_map: Map = KnowledgeApi(KnowledgeService({})).router.map
+    router_map: Map = KnowledgeApi(KnowledgeResources({})).router.map
     served = {
         (method, _openapi_style(rule.rule))
         for rule in router_map.iter_rules()

@@ -1,6 +1,4 @@
-"""The operators' consoles over the engines: the order poller's terminal UI (`tui/`) and
-the enrichment admin panel the `enrich` function serves (`web/`).
-
-The consoles only read and call the engines' packages; `dashboard.py` and `plan.py` hold
-the few read-only queries the screens need that the engines do not offer.
+"""Read-only queries the operators' consoles need that the engines do not offer:
+`dashboard.py` for the order poller's terminal UI (`odoo_engines_tools.tui`) and `plan.py`
+for the admin panel the `enrich` function serves (`enrichment/panel.py`).
 """

@@ -96,38 +96,6 @@ class OpenAISettings:
     max_retries: int = 2
 
 
-DEFAULT_CATEGORIES = (
-    "Electronics",
-    "Computers & Accessories",
-    "Office Supplies",
-    "Furniture",
-    "Home & Kitchen",
-    "Tools & Hardware",
-    "Clothing & Accessories",
-    "Health & Beauty",
-    "Food & Beverages",
-    "Sports & Outdoors",
-    "Toys & Games",
-    "Books & Media",
-)
-
-
-@dataclass(frozen=True)
-class EnrichmentSettings:
-    """The `enrich` function: API key, alert and review thresholds, LLM resilience."""
-
-    api_key: str | None = field(default=None, repr=False)
-    low_stock_threshold: int = 10
-    review_threshold: float = 0.5
-    default_categories: tuple[str, ...] = DEFAULT_CATEGORIES
-    description_max_length: int = 600
-    max_body_bytes: int = 16 * 1024
-    llm_attempts: int = 3
-    llm_backoff_seconds: float = 1.0
-    breaker_failures: int = 5
-    breaker_open_seconds: float = 60.0
-
-
 @dataclass(frozen=True)
 class OrdersSettings:
     """The order poller: webhook delivery, its retry schedule, tenants' local secrets."""
@@ -147,18 +115,6 @@ class OrdersSettings:
 
 
 @dataclass(frozen=True)
-class KnowledgeSettings:
-    """The `embed-document` function: its API key, chunking, request limit and search."""
-
-    api_key: str | None = field(default=None, repr=False)
-    chunk_size: int = 1000  # characters, as the seed's chatbot sync flow
-    chunk_overlap: int = 200
-    max_chunks: int = 100  # per source; what lies past it is reported, not embedded
-    max_body_bytes: int = 10 * 1024 * 1024
-    ef_search: int = 100  # HNSW candidate list: recall against latency
-
-
-@dataclass(frozen=True)
 class Settings:
     """All settings of one process."""
 
@@ -172,9 +128,7 @@ class Settings:
     odoo: OdooSettings = field(default_factory=OdooSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     openai: OpenAISettings = field(default_factory=OpenAISettings)
-    knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
     orders: OrdersSettings = field(default_factory=OrdersSettings)
-    enrichment: EnrichmentSettings = field(default_factory=EnrichmentSettings)
     force_full_sync: bool = False
     test_connections_only: bool = False
 
@@ -363,27 +317,6 @@ def _odoo(e: Env, environment: str) -> OdooSettings:
     )
 
 
-def _knowledge(e: Env) -> KnowledgeSettings:
-    size = e.int("KNOWLEDGE_CHUNK_SIZE", 1000, minimum=100)
-    overlap = e.int("KNOWLEDGE_CHUNK_OVERLAP", 200, minimum=0)
-    if overlap * 2 >= size:  # more would put each character in three chunks or more
-        raise ConfigError(
-            f"KNOWLEDGE_CHUNK_OVERLAP must be less than half of KNOWLEDGE_CHUNK_SIZE ({size}), "
-            f"got {overlap}"
-        )
-    ef_search = e.int("KNOWLEDGE_EF_SEARCH", 100, minimum=1)
-    if ef_search > 1000:  # pgvector's upper bound for hnsw.ef_search
-        raise ConfigError(f"KNOWLEDGE_EF_SEARCH must be at most 1000, got {ef_search}")
-    return KnowledgeSettings(
-        api_key=e.str("INTERNAL_API_KEY"),
-        chunk_size=size,
-        chunk_overlap=overlap,
-        max_chunks=e.int("KNOWLEDGE_MAX_CHUNKS", 100, minimum=1),
-        max_body_bytes=e.int("KNOWLEDGE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
-        ef_search=ef_search,
-    )
-
-
 def _orders(e: Env) -> OrdersSettings:
     jitter = e.float("ORDERS_RETRY_JITTER", 0.1)
     if jitter > 1:
@@ -401,27 +334,6 @@ def _orders(e: Env) -> OrdersSettings:
         secret_key=e.str("ORDERS_SECRET_KEY"),
         secret_key_file=Path(e.str("ORDERS_SECRET_KEY_FILE", ".data/orders-secret.key")),
         jobs_project=e.str("ORDERS_JOBS_PROJECT"),
-    )
-
-
-def _enrichment(e: Env) -> EnrichmentSettings:
-    categories = tuple(
-        c.strip() for c in (e.str("ENRICH_CATEGORIES") or "").split(",") if c.strip()
-    )
-    review = e.float("ENRICH_REVIEW_THRESHOLD", 0.5)
-    if review > 1:
-        raise ConfigError(f"ENRICH_REVIEW_THRESHOLD must be at most 1, got {review}")
-    return EnrichmentSettings(
-        api_key=e.str("ENRICH_API_KEY"),
-        low_stock_threshold=e.int("ENRICH_LOW_STOCK_THRESHOLD", 10, minimum=1),
-        review_threshold=review,
-        default_categories=categories or DEFAULT_CATEGORIES,
-        description_max_length=e.int("ENRICH_DESCRIPTION_MAX_LENGTH", 600, minimum=40),
-        max_body_bytes=e.int("ENRICH_MAX_BODY_BYTES", 16 * 1024, minimum=256),
-        llm_attempts=e.int("ENRICH_LLM_ATTEMPTS", 3, minimum=1),
-        llm_backoff_seconds=e.float("ENRICH_LLM_BACKOFF_SECONDS", 1.0),
-        breaker_failures=e.int("ENRICH_BREAKER_FAILURES", 5, minimum=1),
-        breaker_open_seconds=e.float("ENRICH_BREAKER_OPEN_SECONDS", 60.0),
     )
 
 
@@ -489,9 +401,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             timeout=e.float("OPENAI_TIMEOUT", 30.0, minimum=0.1),
             max_retries=e.int("OPENAI_MAX_RETRIES", 2, minimum=0),
         ),
-        knowledge=_knowledge(e),
         orders=_orders(e),
-        enrichment=_enrichment(e),
         force_full_sync=e.bool("FORCE_FULL_SYNC"),
         test_connections_only=e.bool("TEST_CONNECTIONS_ONLY"),
     )

@@ -1,5 +1,6 @@
 """SQL of the enrichment tables (`enriched_products`, `stock_alerts`) and the reads of the
-products engine's `products` table (category names, catalogue rows without a description).
+products engine's `products` table (category names, catalogue rows without a description),
+the panel's included (which synced products have an enriched row).
 """
 
 from __future__ import annotations
@@ -143,3 +144,67 @@ def acknowledge_alert(db: Database, alert_id: int) -> dict[str, Any] | None:
         (alert_id,),
     )
     return rows[0] if rows else None
+
+
+# -- the synced catalogue (origin `odoo`, keyed by the product.product id) --------------
+
+
+def catalogue_synced(db: Database) -> bool:
+    """Whether the products engine has synced any product yet."""
+    return bool(db.fetchval("SELECT EXISTS (SELECT 1 FROM products)"))
+
+
+def missing_descriptions(db: Database, limit: int | None) -> list[dict[str, Any]]:
+    """Active catalogue products without a description, with their enrichment if any."""
+    return db.rows(
+        "SELECT p.odoo_id, p.sku, p.name, p.category_name, e.description,"
+        " e.description_source, e.description_provenance ->> 'input_hash' AS input_hash,"
+        " e.written_back_hash"
+        " FROM products p LEFT JOIN enriched_products e ON e.odoo_id = p.odoo_id"
+        " WHERE p.is_active AND btrim(coalesce(p.description, '')) = ''"
+        " ORDER BY p.odoo_id LIMIT %s",
+        (limit,),
+    )
+
+
+def save_description(
+    db: Database, row: dict[str, Any], description: str, provenance: dict[str, Any]
+) -> None:
+    """Upsert the catalogue product's AI description, unless a person wrote one meanwhile."""
+    db.execute(
+        "INSERT INTO enriched_products (origin, odoo_id, sku, name, description,"
+        " description_source, description_provenance, category, category_source)"
+        " VALUES ('odoo', %s, %s, %s, %s, 'ai', %s::jsonb, %s, 'odoo')"
+        " ON CONFLICT (odoo_id) DO UPDATE SET sku = EXCLUDED.sku, name = EXCLUDED.name,"
+        " description = EXCLUDED.description, description_source = 'ai',"
+        " description_provenance = EXCLUDED.description_provenance,"
+        " category = EXCLUDED.category, updated_at = now()"
+        " WHERE enriched_products.description_source <> 'human'",
+        (
+            row["odoo_id"],
+            row["sku"],
+            row["name"],
+            description,
+            json.dumps(provenance),
+            row["category_name"],
+        ),
+    )
+
+
+def mark_written_back(db: Database, odoo_id: int, written_hash: str) -> None:
+    """Record that the description of hash `written_hash` is now Odoo's."""
+    db.execute(
+        "UPDATE enriched_products SET written_back_hash = %s, written_back_at = now()"
+        " WHERE odoo_id = %s",
+        (written_hash, odoo_id),
+    )
+
+
+def enriched_ids(db: Database, odoo_ids: Sequence[int]) -> dict[int, int]:
+    """The enriched product id of each synced product (by Odoo id) that has one."""
+    return dict(
+        db.fetchall(
+            "SELECT odoo_id, id FROM enriched_products WHERE odoo_id = ANY(%s::int[])",
+            (list(odoo_ids),),
+        )
+    )

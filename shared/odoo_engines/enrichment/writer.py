@@ -19,9 +19,10 @@ from typing import Any
 from ..core.errors import PermanentError
 from ..core.logging import get_logger
 from ..core.schema import shorten
-from ..core.settings import EnrichmentSettings, Settings
+from ..core.settings import Settings
 from ..llm import TextGenerator, get_text_generator
 from .resilience import CallRetries, CircuitBreaker, call_with_retries
+from .settings import EnrichmentSettings
 
 log = get_logger("enrichment.writer")
 # Bump when a prompt or schema below changes: it is stored with every generated text.
@@ -214,7 +215,9 @@ class ProductWriter:
         }
 
 
-def build_writer(settings: Settings, breaker: CircuitBreaker) -> ProductWriter:
+def build_writer(
+    settings: Settings, enrichment: EnrichmentSettings, breaker: CircuitBreaker
+) -> ProductWriter:
     """The writer over the configured text generator (OpenAI with a key, else offline).
 
     The SDK's own retries are turned off: our policy (attempts, backoff, breaker) is the
@@ -222,4 +225,4 @@ def build_writer(settings: Settings, breaker: CircuitBreaker) -> ProductWriter:
     """
     no_sdk_retries = replace(settings, openai=replace(settings.openai, max_retries=0))
     generator = get_text_generator(no_sdk_retries)
-    return ProductWriter(generator, breaker, settings.enrichment, settings.openai.timeout)
+    return ProductWriter(generator, breaker, enrichment, settings.openai.timeout)

@@ -1,5 +1,5 @@
 """The knowledge engine: Odoo chatbot documents and links as searchable chunks.
 
-`chunking` splits text, `cleaning` makes it storable, `store` holds the SQL,
-`indexing` embeds and searches, `api` is the `embed-document` HTTP function.
+`settings` is its slice, `handlers` the `embed-document` HTTP function, `run` embeds and
+searches, `store` holds the SQL, `chunking` splits text, `cleaning` makes it storable.
 """

@@ -58,10 +58,12 @@ def tui(app: App, poller: bool, demo: bool, log_file: Path) -> None:
 @pass_app
 def panel(app: App, host: str, port: int) -> None:
     """The enrichment admin panel: the `enrich` function with its page at /."""
+    from odoo_engines.enrichment.settings import load_enrichment_settings
+
     from ..sandbox.scheduler import serve
 
     app.db()  # start (embedded) and migrate the database before the first request
     click.echo(f"admin panel on http://{host}:{port}/ (Ctrl-C stops it)")
-    if app.settings.enrichment.api_key:
+    if load_enrichment_settings().api_key:
         click.echo("the page asks for ENRICH_API_KEY before it shows data")
     serve("enrich", host, port)

@@ -27,8 +27,10 @@ from ..app import App, pass_app
 @pass_app
 def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool) -> None:
     """Write descriptions for Odoo's catalogue with the LLM (offline without a key)."""
-    from odoo_engines.enrichment.catalogue import enrich_missing, missing_descriptions
+    from odoo_engines.enrichment import store
     from odoo_engines.enrichment.resilience import CircuitBreaker
+    from odoo_engines.enrichment.run import enrich_missing
+    from odoo_engines.enrichment.settings import load_enrichment_settings
     from odoo_engines.enrichment.writer import build_writer
 
     if not missing:
@@ -37,13 +39,13 @@ def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool)
     set_trace(trace)
     structlog.contextvars.bind_contextvars(trace_id=trace)
     db = app.db()
-    if not db.fetchval("SELECT EXISTS (SELECT 1 FROM products)"):
+    if not store.catalogue_synced(db):
         raise ConfigError("no products synced yet: run `odoo-engines sync products` first")
-    settings = app.settings.enrichment
+    settings = load_enrichment_settings()
     breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_open_seconds)
-    writer = build_writer(app.settings, breaker)
+    writer = build_writer(app.settings, settings, breaker)
     odoo = app.odoo() if write_back else None
-    rows = missing_descriptions(db, limit)
+    rows = store.missing_descriptions(db, limit)
     with click.progressbar(length=len(rows), label="Describing", file=sys.stderr) as bar:
         result = enrich_missing(db, writer, rows, odoo, progress=bar.update)
     click.echo(

@@ -46,19 +46,21 @@ def search_command(
 def demo(app: App) -> None:
     """Embed two Spanish documents for a demo chatbot and answer a question from them."""
     from odoo_engines.embeddings import get_embedder
-    from odoo_engines.knowledge import indexing, samples
-    from odoo_engines.knowledge.indexing import Source
+    from odoo_engines.knowledge import run, samples
+    from odoo_engines.knowledge.run import Source
+    from odoo_engines.knowledge.settings import load_knowledge_settings
     from odoo_engines.knowledge.store import SourceKey
 
     db = app.db()
     embedder = get_embedder(app.settings)
+    settings = load_knowledge_settings()
     documents = (
         ("politica-envios.pdf", samples.SHIPPING_POLICY),
         ("guia-cuidados.pdf", samples.PRODUCT_CARE),
     )
     for source_id, (name, text) in enumerate(documents, start=1):
         source = Source(DEMO_CHATBOT, SourceKey("document", source_id), text, {"filename": name})
-        result = indexing.index_source(db, embedder, app.settings.knowledge, source)
+        result = run.index_source(db, embedder, settings, source)
         click.echo(
             f"{name}: {result.stored} chunks ({result.embedded} embedded, "
             f"{result.reused} reused) with {embedder.model}"
@@ -69,11 +71,12 @@ def demo(app: App) -> None:
 
 
 def _search(app: App, embedder, chatbot_id: int, question: str, k: int, source_type=None):
-    from odoo_engines.knowledge import indexing, store
+    from odoo_engines.knowledge import run, store
+    from odoo_engines.knowledge.settings import load_knowledge_settings
 
     db = app.db()
-    store.use_search_settings(db, app.settings.knowledge.ef_search)
-    rows, sources = indexing.search(db, embedder, chatbot_id, question, k, source_type)
+    store.use_search_settings(db, load_knowledge_settings().ef_search)
+    rows, sources = run.search(db, embedder, chatbot_id, question, k, source_type)
     filenames = {(s["source_type"], s["source_id"]): s["metadata"].get("filename")
                  for s in sources}  # fmt: skip
     return [{**r, "name": filenames[r["source_type"], r["source_id"]] or r["source_url"]}

@@ -5,8 +5,11 @@ their schemas and writes the OpenAPI 3.1 document.
         @route("POST", "/items/<int(min=1):item_id>", summary="Store an item", body=ITEM)
         def post_item(self, request, item_id): ...
 
-    mount(router, ItemsApi())                       # every @route method on the router
+    mount(router, ItemsApi(), auth=check_key)       # every @route method on the router
     openapi_document(ItemsApi, title="Items", ...)  # the same routes, documented
+
+Auth is the route's flag: `mount` runs `auth(request)` before every route not declared
+`public=True`, so no view checks a key by hand.
 
 Bodies are checked with `check_body(value, schema)`: what does not fit is a 422 naming
 the place (`body.chatbot_id should be integer, got string`).
@@ -17,7 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
+
+from flask import Request
 
 from ..errors import PermanentError
 from ..schema import validate
@@ -29,9 +35,11 @@ _STANDARD_ERRORS = {
     400: "The body is not JSON, or a value is not allowed",
     401: "Missing or wrong API key",
     404: "No such route, or an id in the path that is not a positive integer",
+    409: "The request conflicts with the stored state (nothing was changed)",
     413: "The body is larger than the configured limit",
     422: "The body does not fit the schema; the error names the place",
-    503: "A dependency (database, embedding provider) is unavailable: retry later",
+    502: "A provider (the language model) gave no usable answer: nothing was saved",
+    503: "A dependency (database, provider) is unavailable: retry later",
 }
 
 
@@ -69,18 +77,31 @@ def routes_of(api: type | object) -> Iterator[Route]:
             yield member.route
 
 
-def mount(router: Router, api: object) -> None:
-    """Register every `@route` method of `api` on `router`."""
+def mount(router: Router, api: object, auth: Callable[[Request], None] | None = None) -> None:
+    """Register every `@route` method of `api` on `router`; `auth(request)` runs before
+    each route that is not `public` (it raises HttpError to refuse)."""
     for spec in routes_of(api):
-        router.route(spec.path, methods=(spec.method,))(getattr(api, spec.view))
+        view = getattr(api, spec.view)
+        if auth is not None and not spec.public:
+            view = _guarded(view, auth)
+        router.route(spec.path, methods=(spec.method,))(view)
+
+
+def _guarded(view: Callable[..., Any], auth: Callable[[Request], None]) -> Callable[..., Any]:
+    @wraps(view)
+    def guarded(request: Request, **path_args: Any) -> Any:
+        auth(request)
+        return view(request, **path_args)
+
+    return guarded
 
 
 def openapi_document(
-    api: type | object, *, title: str, version: str, description: str, key_header: str
+    *apis: type | object, title: str, version: str, description: str, key_header: str
 ) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of every route of `api`."""
+    """The OpenAPI 3.1 document of every route of `apis`."""
     paths: dict[str, dict[str, Any]] = {}
-    for spec in routes_of(api):
+    for spec in (spec for api in apis for spec in routes_of(api)):
         path, parameters = _openapi_path(spec.path)
         operation: dict[str, Any] = {"operationId": spec.view, "summary": spec.summary}
         if spec.description:

@@ -1,26 +1,37 @@
 """The `embed-document` HTTP function: the seed's chatbot sync routes, search, health and
 the OpenAPI document, all from the one route table below (the `@route` methods).
 
-Every route but `/health` and `/openapi.json` needs `X-Odoo-API-Key` equal to
-`INTERNAL_API_KEY` (compared in constant time). Bad input is a JSON error (400, 401,
-404, 413, 422), an unavailable database or provider a 503; nothing is half written.
+Every route but `/health` and `/openapi.json` (declared `public`) needs `X-Odoo-API-Key`
+equal to `INTERNAL_API_KEY` (compared in constant time). Bad input is a JSON error (400,
+401, 404, 413, 422), an unavailable database or provider a 503; nothing is half written.
+
+What one function instance holds between requests (`KnowledgeResources`): settings, the
+database connection and the embedder, made on first use, so a misconfiguration is
+answered (503, naming the variable) instead of crashing the instance, and a broken
+database connection is dropped and reopened on the next request.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 from flask import Request, Response
 
 from .. import __version__
+from ..core.db import Database, KeptConnection, connect
+from ..core.errors import ConfigError
+from ..core.settings import Settings, load_settings
 from ..core.triggers import HttpError, Router, json_body, require_api_key
 from ..core.triggers.openapi import check_body, mount, openapi_document, route
-from . import indexing, store
+from ..embeddings import Embedder, get_embedder
+from . import run, store
 from .cleaning import Cleaning, CleaningError
-from .indexing import Indexed, Source
-from .service import KnowledgeService
+from .run import Indexed, Source
+from .settings import KnowledgeSettings, load_knowledge_settings
 from .store import MAX_K, SOURCE_TYPES, SourceKey
 
 KEY_HEADER = "X-Odoo-API-Key"
@@ -134,20 +145,65 @@ SEARCH_ANSWER = {
 }
 
 
-class KnowledgeApi:
-    """The routes of the `embed-document` function over one KnowledgeService."""
+class KnowledgeResources:
+    """Lazily built settings, database and embedder of one function instance."""
 
-    def __init__(self, service: KnowledgeService):
-        self.service = service
+    def __init__(self, env: Mapping[str, str] | None = None):
+        self._env = env
+        # `with resources.database() as db:` the instance's connection, held for the block
+        self.database = KeptConnection(self._connect)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The shared settings, read once; a bad variable is a 503 that names it."""
+        with _misconfiguration_is_503():
+            return load_settings(self._env)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeSettings:
+        """The engine's settings, read once; a bad variable is a 503 that names it."""
+        with _misconfiguration_is_503():
+            return load_knowledge_settings(self._env)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The configured embedder (its model loads on first use)."""
+        with _misconfiguration_is_503():
+            return get_embedder(self.settings)
+
+    def _connect(self) -> Database:
+        with _misconfiguration_is_503():
+            db = connect(self.settings)
+        store.use_search_settings(db, self.knowledge.ef_search)
+        return db
+
+    def close(self) -> None:
+        """Close the connection, if one is open."""
+        self.database.close()
+
+
+@contextmanager
+def _misconfiguration_is_503() -> Iterator[None]:
+    try:
+        yield
+    except ConfigError as exc:
+        raise HttpError(503, f"the service is misconfigured: {exc}") from exc
+
+
+class KnowledgeApi:
+    """The routes of the `embed-document` function over one instance's resources."""
+
+    def __init__(self, resources: KnowledgeResources):
+        self.resources = resources
         self.router = Router("embed-document")
-        mount(self.router, self)
+        mount(self.router, self, auth=self._authorize)
 
     @route("GET", "/health", summary="Liveness and database check", public=True, errors=(503,))
     def health(self, request: Request) -> dict[str, Any]:
-        settings = self.service.settings
-        if not settings.knowledge.api_key:
+        settings = self.resources.settings
+        if not self.resources.knowledge.api_key:
             raise HttpError(503, "INTERNAL_API_KEY is not set: every route would refuse")
-        with self.service.database() as db:
+        with self.resources.database() as db:
             db.fetchval("SELECT 1")
         return {
             "status": "ok",
@@ -206,10 +262,9 @@ class KnowledgeApi:
     def delete_source(
         self, request: Request, chatbot_id: int, source_type: str, source_id: int
     ) -> dict[str, Any]:
-        self._authorize(request)
         if source_type not in SOURCE_TYPES:
             raise HttpError(400, f"source_type must be one of {', '.join(SOURCE_TYPES)}")
-        with self.service.database() as db:
+        with self.resources.database() as db:
             deleted = store.delete_source(db, chatbot_id, SourceKey(source_type, source_id))
         if not deleted:
             raise HttpError(
@@ -239,8 +294,7 @@ class KnowledgeApi:
         errors=(503,),
     )
     def cleanup_chatbot(self, request: Request, chatbot_id: int) -> dict[str, Any]:
-        self._authorize(request)
-        with self.service.database() as db:
+        with self.resources.database() as db:
             embeddings, sessions = store.delete_chatbot(db, chatbot_id)
         return {
             "status": "success",
@@ -264,9 +318,9 @@ class KnowledgeApi:
         query = Cleaning().text(body["query"])
         if not query.strip():
             raise HttpError(422, "body.query must not be empty or only whitespace")
-        embedder = self.service.embedder
-        with self.service.database() as db:
-            rows, sources = indexing.search(
+        embedder = self.resources.embedder
+        with self.resources.database() as db:
+            rows, sources = run.search(
                 db, embedder, chatbot_id, query, body.get("k", 5), body.get("source_type")
             )
         return {
@@ -289,11 +343,11 @@ class KnowledgeApi:
 
     # -- shared steps -----------------------------------------------------------------
     def _authorize(self, request: Request) -> None:
-        require_api_key(request, KEY_HEADER, self.service.settings.knowledge.api_key)
+        """Every route not declared `public` (mount runs it before the view)."""
+        require_api_key(request, KEY_HEADER, self.resources.knowledge.api_key)
 
     def _body(self, request: Request, schema: dict[str, Any]) -> dict[str, Any]:
-        self._authorize(request)
-        body: dict[str, Any] = json_body(request, self.service.settings.knowledge.max_body_bytes)
+        body: dict[str, Any] = json_body(request, self.resources.knowledge.max_body_bytes)
         check_body(body, schema)
         return body
 
@@ -319,10 +373,10 @@ class KnowledgeApi:
             metadata=metadata,
             url=cleaning.text(url) if url else None,
         )
-        settings = self.service.settings.knowledge
-        embedder = self.service.embedder
-        with self.service.database() as db:
-            result = indexing.index_source(db, embedder, settings, source)
+        settings = self.resources.knowledge
+        embedder = self.resources.embedder
+        with self.resources.database() as db:
+            result = run.index_source(db, embedder, settings, source)
         return _embed_answer_body(
             key, source, result, cleaning, embedder.model, settings.max_chunks
         )
@@ -381,6 +435,8 @@ def describe() -> dict[str, Any]:
     )
 
 
-def create_handler(service: KnowledgeService | None = None) -> Callable[[Request], Response]:
-    """The function's entry point: one service (settings, connection) per instance."""
-    return KnowledgeApi(service or KnowledgeService()).router
+def create_handler(
+    resources: KnowledgeResources | None = None,
+) -> Callable[[Request], Response]:
+    """The function's entry point: one set of resources (settings, connection) per instance."""
+    return KnowledgeApi(resources or KnowledgeResources()).router

@@ -1,5 +1,5 @@
-"""Embedding a source and searching a chatbot's chunks: what the HTTP routes, the CLI
-and the demo all call.
+"""The knowledge engine's work: embedding a source and searching a chatbot's chunks, what
+the HTTP handlers, the CLI and the demo all call.
 
 Replacing a source: chunk the text, reuse the stored vector of every chunk whose hash
 and model did not change, embed the others in as few provider calls as the provider's
@@ -15,10 +15,10 @@ from typing import Any
 
 from ..core.db import Database
 from ..core.logging import get_logger
-from ..core.settings import KnowledgeSettings
 from ..embeddings import Embedder
 from . import store
 from .chunking import Chunking, chunk_text
+from .settings import KnowledgeSettings
 from .store import ChunkRow, SourceKey
 
 log = get_logger("knowledge")

@@ -6,25 +6,27 @@
 - `GET /panel/api/search?q=&limit=`: semantic search over the synced catalogue (the
   products engine's `search_products`), each hit linked to its enriched product if any.
 
-The page is static (no data in it) and open; the JSON routes ask for the same API key
-as the rest of the function. Plain HTML, ES modules and CSS: no build step.
+The page and its assets are static (no data in them) and `public`; the JSON routes ask
+for the same API key as the rest of the function (`handlers` mounts them with its auth).
+Plain HTML, ES modules and CSS: no build step.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Request, Response
 
-from ...core.triggers import HttpError, Router, refuse_nul, whole_number_arg
-from ...embeddings import get_embedder
-from ...products.search import MAX_LIMIT, search_products
-from .. import plan
-
-if TYPE_CHECKING:
-    from ...enrichment.api import EnrichApp
+from ..consoles import plan
+from ..core.db import Database
+from ..core.triggers import HttpError, refuse_nul, whole_number_arg
+from ..core.triggers.openapi import route
+from ..embeddings import Embedder
+from ..products.search import MAX_LIMIT, search_products
+from . import store
 
 STATIC = Path(__file__).with_name("static")
 TYPES = {
@@ -54,54 +56,66 @@ def _file(name: str) -> Response:
     return Response(path.read_bytes(), content_type=TYPES[path.suffix], headers=HEADERS)
 
 
-def mount_panel(app: EnrichApp, router: Router) -> None:
-    """Add the panel's routes to the `enrich` function's `router`."""
-    # one embedder per instance: an OpenAI client keeps its connections between searches
-    embedder = cache(lambda: get_embedder(app.settings))
+class Panel:
+    """The panel's routes over the function instance's database and embedder."""
 
-    def panel_page(request: Request) -> Response:
+    def __init__(
+        self,
+        database: Callable[[], AbstractContextManager[Database]],
+        embedder: Callable[[], Embedder],
+    ):
+        self.database = database
+        self.embedder = embedder
+
+    @route("GET", "/", summary="The admin panel's page", public=True)
+    def panel_page(self, request: Request) -> Response:
         return _file("index.html")
 
-    def panel_static(request: Request, name: str) -> Response:
+    @route("GET", "/panel/static/<name>", summary="The panel's scripts and styles", public=True)
+    def panel_static(self, request: Request, name: str) -> Response:
         return _file(name)
 
-    def panel_plan(request: Request) -> dict[str, Any]:
-        app._protect(request)
+    @route(
+        "GET",
+        "/panel/api/plan",
+        summary="The production plan of a month (`year` and `month`, or the latest)",
+        errors=(400, 404, 503),
+    )
+    def panel_plan(self, request: Request) -> dict[str, Any]:
         year = whole_number_arg(request.args, "year", 2000, 2100)
         month = whole_number_arg(request.args, "month", 1, 12)
         if (year is None) != (month is None):
             raise HttpError(400, "give both year and month, or neither for the latest plan")
-        with app.database() as db:
+        with self.database() as db:
             return plan.production_plan(db, year, month)
 
-    def panel_forecast(request: Request) -> dict[str, Any]:
-        app._protect(request)
+    @route(
+        "GET",
+        "/panel/api/forecast",
+        summary="One SKU's monthly demand and forecast (`sku`)",
+        errors=(400, 404, 503),
+    )
+    def panel_forecast(self, request: Request) -> dict[str, Any]:
         sku = refuse_nul(request.args.get("sku") or "", "sku").strip()
         if not sku:
             raise HttpError(400, "sku is required")
-        with app.database() as db:
+        with self.database() as db:
             return plan.sku_forecast(db, sku)
 
-    def panel_search(request: Request) -> dict[str, Any]:
-        app._protect(request)
+    @route(
+        "GET",
+        "/panel/api/search",
+        summary="Semantic search over the synced catalogue (`q`, `limit`)",
+        errors=(400, 422, 503),
+    )
+    def panel_search(self, request: Request) -> dict[str, Any]:
         query = refuse_nul(request.args.get("q") or "", "q").strip()
         if not query:
             raise HttpError(400, "q (what to search for) is required")
         limit = whole_number_arg(request.args, "limit", 1, MAX_LIMIT) or SEARCH_LIMIT
-        with app.database() as db:
-            hits = [h.as_dict() for h in search_products(db, embedder(), query, limit)]
-            enriched = dict(
-                db.fetchall(
-                    "SELECT odoo_id, id FROM enriched_products WHERE odoo_id = ANY(%s::int[])",
-                    ([h["odoo_id"] for h in hits],),
-                )
-            )
+        with self.database() as db:
+            hits = [h.as_dict() for h in search_products(db, self.embedder(), query, limit)]
+            enriched = store.enriched_ids(db, [h["odoo_id"] for h in hits])
         for hit in hits:
             hit["enriched_product_id"] = enriched.get(hit["odoo_id"])
         return {"query": query, "items": hits}
-
-    router.route("/")(panel_page)
-    router.route("/panel/static/<name>")(panel_static)
-    router.route("/panel/api/plan")(panel_plan)
-    router.route("/panel/api/forecast")(panel_forecast)
-    router.route("/panel/api/search")(panel_search)
