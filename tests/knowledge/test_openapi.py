@@ -69,3 +69,23 @@ def test_check_body_is_a_422_naming_the_place():
             check_body(body, ITEM)
         assert caught.value.status == 422 and caught.value.message.startswith(message)
     check_body({"name": "x", "size": None, "kind": "a", "tags": {"x": 10**30}, "more": 1}, ITEM)
+
+
+def test_mount_runs_auth_before_every_route_not_declared_public():
+    checked = []
+
+    def auth(req):
+        checked.append(req.path)
+        if req.headers.get("K") != "secret":
+            raise HttpError(401, "missing or invalid K")
+
+    router = Router("items")
+    mount(router, ItemsApi(), auth=auth)
+    app = Flask("t")
+    app.add_url_rule("/<path:p>", "any", lambda p: router(request), methods=["GET", "POST"])
+    client = app.test_client()
+    refused = client.post("/items/7", json={"name": "x"})
+    assert refused.status_code == 401 and refused.json["error"] == "missing or invalid K"
+    assert client.post("/items/7", json={"name": "x"}, headers={"K": "secret"}).json == {"id": 7}
+    assert client.get("/ping").json == {"ok": True}  # public: auth never asked
+    assert checked == ["/items/7", "/items/7"]

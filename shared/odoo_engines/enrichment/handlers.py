@@ -6,7 +6,7 @@ main.py): it holds the settings, one database connection per worker thread, and 
 writer with the circuit breaker every request shares.
 
 Access: every route not declared `public` (all but `GET /health`, `GET /openapi.json` and
-the panel's static page) requires `X-Enrich-API-Key` equal to `ENRICH_API_KEY`
+the panel's page and assets) requires `X-Enrich-API-Key` equal to `ENRICH_API_KEY`
 (constant-time compare), reads included — products, stock levels and alerts are business
 data, and a Cloud Function URL is reachable from the internet unless IAM fronts it.
 Without a key configured the API is open outside production (the local stack) and
