@@ -314,8 +314,8 @@ class EnrichApi:
             ) from None
         with self.resources.database() as db:
             created = run.save_product(db, settings, new, enrichment)
-        body = product_json(created["product"])
-        body["alert"] = alert_json(created["alert"])
+        body = product_json(created.product)
+        body["alert"] = alert_json(created.alert)
         return body, 201
 
     @route("GET", f"/products/<{ID}:product_id>", summary="One product")
@@ -348,9 +348,9 @@ class EnrichApi:
         with self.resources.database() as db:
             result = run.record_sale(db, settings, product_id, sale)
         return {
-            "updated_stock": result["updated_stock"],
-            "product": product_json(result["product"]),
-            "alert": alert_json(result["alert"]),
+            "updated_stock": result.updated_stock,
+            "product": product_json(result.product),
+            "alert": alert_json(result.alert),
         }
 
     @route("GET", "/categories", summary="The categories the LLM files into")

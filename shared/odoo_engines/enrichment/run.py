@@ -39,6 +39,21 @@ ODOO_MODEL = "product.product"
 ODOO_FIELD = "description_sale"
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A stored product row and the low-stock alert its save raised, if any."""
+
+    product: dict[str, Any]
+    alert: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Sold(Saved):
+    """A sale applied: the product row, its new stock and the alert it raised, if any."""
+
+    updated_stock: int
+
+
 def alert_message(name: str, stock: int, threshold: int) -> str:
     """The alert's text, as the seed's `alert_message`."""
     return f"⚠ Low stock: {name} has {stock} left (threshold {threshold})"
@@ -46,7 +61,7 @@ def alert_message(name: str, stock: int, threshold: int) -> str:
 
 def create_product(
     db: Database, writer: ProductWriter, settings: EnrichmentSettings, new: NewProduct
-) -> dict[str, Any]:
+) -> Saved:
     """Describe and file `new` with the LLM, then save it; returns the row and any alert."""
     categories = store.known_categories(db, settings.default_categories)
     return save_product(db, settings, new, writer.enrich(new.name, new.keywords, categories))
@@ -54,7 +69,7 @@ def create_product(
 
 def save_product(
     db: Database, settings: EnrichmentSettings, new: NewProduct, enrichment: Enrichment
-) -> dict[str, Any]:
+) -> Saved:
     """Store a product the LLM has described and filed; alerts if it starts below the
     threshold. Below the review threshold the category is only suggested."""
     choice = enrichment.category
@@ -90,12 +105,10 @@ def save_product(
         provider=provenance["provider"],
         model=provenance["model"],
     )
-    return {"product": product, "alert": alert}
+    return Saved(product, alert)
 
 
-def record_sale(
-    db: Database, settings: EnrichmentSettings, product_id: int, sale: Sale
-) -> dict[str, Any]:
+def record_sale(db: Database, settings: EnrichmentSettings, product_id: int, sale: Sale) -> Sold:
     """Apply a sale (new stock level or quantity sold); alerts once per threshold crossing."""
     threshold = settings.low_stock_threshold
     with db.transaction():
@@ -120,7 +133,7 @@ def record_sale(
         alert = _alert(db, settings, product) if low and not was_low else None
     if was_low and not low:
         log.info("stock_recovered", product_id=product_id, stock=new_stock, threshold=threshold)
-    return {"product": product, "updated_stock": new_stock, "alert": alert}
+    return Sold(product, alert, new_stock)
 
 
 def _alert(db: Database, settings: EnrichmentSettings, product: dict[str, Any]) -> dict[str, Any]:
