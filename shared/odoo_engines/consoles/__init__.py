@@ -1,4 +1,4 @@
-"""Read-only queries the operators' consoles need that the engines do not offer:
-`dashboard.py` for the order poller's terminal UI (`odoo_engines_tools.tui`) and `plan.py`
-for the admin panel the `enrich` function serves (`enrichment/panel.py`).
+"""Read-only queries the order poller's terminal console (`odoo_engines_tools.tui`) needs
+that the engines do not offer (`dashboard.py`). The admin panel lives with the function
+that serves it: `enrichment/panel.py`, its plan views in `enrichment/plan.py`.
 """

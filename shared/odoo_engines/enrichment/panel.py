@@ -20,13 +20,12 @@ from typing import Any
 
 from flask import Request, Response
 
-from ..consoles import plan
 from ..core.db import Database
 from ..core.triggers import HttpError, refuse_nul, whole_number_arg
 from ..core.triggers.openapi import route
 from ..embeddings import Embedder
 from ..products.search import MAX_LIMIT, search_products
-from . import store
+from . import plan, store
 
 STATIC = Path(__file__).with_name("static")
 TYPES = {
