@@ -4,7 +4,7 @@
 - `GET /panel/api/plan?year=&month=`: the production plan (latest month by default);
 - `GET /panel/api/forecast?sku=`: one SKU's monthly demand and forecast, for its chart;
 - `GET /panel/api/search?q=&limit=`: semantic search over the synced catalogue (the
-  products engine's `search_products`), each hit linked to its enriched product if any.
+  products engine's search query), each hit linked to its enriched product if any.
 
 The page and its assets are static (no data in them) and `public`; the JSON routes ask
 for the same API key as the rest of the function (`handlers` mounts them with its auth).
@@ -24,7 +24,7 @@ from ..core.db import Database
 from ..core.triggers import HttpError, refuse_nul, whole_number_arg
 from ..core.triggers.openapi import route
 from ..embeddings import Embedder
-from ..products.search import MAX_LIMIT, search_products
+from ..products import store as products_store
 from . import plan, store
 
 STATIC = Path(__file__).with_name("static")
@@ -111,9 +111,12 @@ class Panel:
         query = refuse_nul(request.args.get("q") or "", "q").strip()
         if not query:
             raise HttpError(400, "q (what to search for) is required")
-        limit = whole_number_arg(request.args, "limit", 1, MAX_LIMIT) or SEARCH_LIMIT
+        limit = whole_number_arg(request.args, "limit", 1, products_store.MAX_LIMIT)
+        embedder = self.embedder()
+        vector = embedder.embed([query])[0]
         with self.database() as db:
-            hits = [h.as_dict() for h in search_products(db, self.embedder(), query, limit)]
+            found = products_store.search(db, query, vector, embedder.model, limit or SEARCH_LIMIT)
+            hits = [hit.as_dict() for hit in found]
             enriched = store.enriched_ids(db, [h["odoo_id"] for h in hits])
         for hit in hits:
             hit["enriched_product_id"] = enriched.get(hit["odoo_id"])

@@ -1,6 +1,6 @@
-"""SQL of the enrichment tables (`enriched_products`, `stock_alerts`) and the reads of the
-products engine's `products` table (category names, catalogue rows without a description),
-the panel's included (which synced products have an enriched row).
+"""SQL of the enrichment tables (`enriched_products`, `stock_alerts`), the panel's reads
+included (which synced products have an enriched row). The synced catalogue is read
+through the products engine's store.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.db import Database
+from ..products import store as products_store
 
 
 def _json(value: dict[str, Any] | None) -> str | None:
@@ -18,15 +19,7 @@ def _json(value: dict[str, Any] | None) -> str | None:
 
 def known_categories(db: Database, defaults: Sequence[str]) -> list[str]:
     """Odoo's category names as synced into `products`, else `defaults`."""
-    names = [
-        row[0]
-        for row in db.fetchall(
-            "SELECT DISTINCT category_name FROM products"
-            " WHERE is_active AND btrim(coalesce(category_name, '')) <> ''"
-            " ORDER BY category_name"
-        )
-    ]
-    return names or list(defaults)
+    return products_store.category_names(db) or list(defaults)
 
 
 def insert_product(db: Database, values: dict[str, Any]) -> dict[str, Any]:
@@ -151,20 +144,25 @@ def acknowledge_alert(db: Database, alert_id: int) -> dict[str, Any] | None:
 
 def catalogue_synced(db: Database) -> bool:
     """Whether the products engine has synced any product yet."""
-    return bool(db.fetchval("SELECT EXISTS (SELECT 1 FROM products)"))
+    return products_store.any_synced(db)
 
 
 def missing_descriptions(db: Database, limit: int | None) -> list[dict[str, Any]]:
-    """Active catalogue products without a description, with their enrichment if any."""
-    return db.rows(
-        "SELECT p.odoo_id, p.sku, p.name, p.category_name, e.description,"
-        " e.description_source, e.description_provenance ->> 'input_hash' AS input_hash,"
-        " e.written_back_hash"
-        " FROM products p LEFT JOIN enriched_products e ON e.odoo_id = p.odoo_id"
-        " WHERE p.is_active AND btrim(coalesce(p.description, '')) = ''"
-        " ORDER BY p.odoo_id LIMIT %s",
-        (limit,),
-    )
+    """Active catalogue products without a description, with their enrichment if any
+    (description, description_source, input_hash, written_back_hash; None without one)."""
+    products = products_store.without_description(db, limit)
+    enriched = {
+        row["odoo_id"]: row
+        for row in db.rows(
+            "SELECT odoo_id, description, description_source,"
+            " description_provenance ->> 'input_hash' AS input_hash, written_back_hash"
+            " FROM enriched_products WHERE odoo_id = ANY(%s)",
+            ([p["odoo_id"] for p in products],),
+        )
+    }
+    empty = dict.fromkeys(("description", "description_source", "input_hash",
+                           "written_back_hash"))  # fmt: skip
+    return [{**empty, **enriched.get(p["odoo_id"], {}), **p} for p in products]
 
 
 def save_description(

@@ -10,9 +10,7 @@ from ..core.db import Database
 from ..core.errors import PermanentError
 from ..embeddings import Embedder
 from . import store
-from .store import Hit
-
-MAX_LIMIT = 100
+from .store import MAX_LIMIT, Hit
 
 
 def search_products(db: Database, embedder: Embedder, query: str, limit: int = 10) -> list[Hit]:

@@ -245,7 +245,38 @@ def drop_index(db: Database) -> None:
     db.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
+# -- reads for other engines (enrichment) ---------------------------------------------
+
+
+def category_names(db: Database) -> list[str]:
+    """The category names of active products, as Odoo names them, sorted."""
+    rows = db.fetchall(
+        "SELECT DISTINCT category_name FROM products"
+        " WHERE is_active AND btrim(coalesce(category_name, '')) <> ''"
+        " ORDER BY category_name"
+    )
+    return [row[0] for row in rows]
+
+
+def any_synced(db: Database) -> bool:
+    """Whether a sync has written any product yet."""
+    return bool(db.fetchval("SELECT EXISTS (SELECT 1 FROM products)"))
+
+
+def without_description(db: Database, limit: int | None) -> list[dict[str, Any]]:
+    """Active products whose Odoo description is empty (odoo_id, sku, name, category_name)."""
+    return db.rows(
+        "SELECT odoo_id, sku, name, category_name FROM products"
+        " WHERE is_active AND btrim(coalesce(description, '')) = ''"
+        " ORDER BY odoo_id LIMIT %s",
+        (limit,),
+    )
+
+
 # -- search ----------------------------------------------------------------------------
+MAX_LIMIT = 100  # hits one search may ask for
+
+
 @dataclass(frozen=True)
 class Hit:
     odoo_id: int
