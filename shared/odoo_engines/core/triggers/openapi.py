@@ -29,6 +29,7 @@ _STANDARD_ERRORS = {
     400: "The body is not JSON, or a value is not allowed",
     401: "Missing or wrong API key",
     404: "No such route, or an id in the path that is not a positive integer",
+    409: "The resource's state refuses the request (e.g. a paused tenant)",
     413: "The body is larger than the configured limit",
     422: "The body does not fit the schema; the error names the place",
     503: "A dependency (database, embedding provider) is unavailable: retry later",
@@ -47,6 +48,7 @@ class Route:
     answer: dict[str, Any] | None = None
     errors: tuple[int, ...] = ()
     public: bool = False  # no API key needed
+    status: int = 200  # the success status (202 for work accepted for later)
     view: str = ""
 
 
@@ -100,7 +102,7 @@ def openapi_document(
             statuses.add(401)
         operation["security"] = [] if spec.public else [{"apiKey": []}]
         operation["responses"] = {
-            "200": {
+            str(spec.status): {
                 "description": "Success",
                 "content": {"application/json": {"schema": spec.answer or {"type": "object"}}},
             },
