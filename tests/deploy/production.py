@@ -16,6 +16,7 @@ import hcl2
 from odoo_engines.core.errors import ConfigError
 from odoo_engines.core.settings import load_settings
 from odoo_engines.orders.settings import load_orders_settings
+from odoo_engines.sales.settings import load_sales_settings
 from odoo_engines_tools.packaging import FunctionManifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +122,7 @@ def _hidden_values(obj: Any) -> set[str]:
 
 
 # The engines' settings slices, read beside load_settings (each from the same environment).
-SLICES = (load_orders_settings,)
+SLICES = (load_orders_settings, load_sales_settings)
 
 
 def _load_all(env: Mapping[str, str]) -> tuple[Any, ...]:
