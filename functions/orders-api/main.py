@@ -3,7 +3,7 @@
 import functions_framework
 from flask import Request
 
-from odoo_engines.orders.api import create_handler
+from odoo_engines.orders.handlers import create_handler
 
 handle = create_handler()  # settings, connection and known callers: kept per instance
 

@@ -8,12 +8,12 @@ from collections import Counter
 
 import click
 
-from odoo_engines.orders.poll import poll_tenant
-from odoo_engines.orders.retry import run_retries
+from odoo_engines.orders.admin import TenantAdmin
+from odoo_engines.orders.run import poll_tenant, run_retries
 from odoo_engines.orders.scheduler_jobs import get_scheduler
 from odoo_engines.orders.secret_store import get_secret_store
+from odoo_engines.orders.settings import load_orders_settings
 from odoo_engines.orders.signing import new_webhook_secret
-from odoo_engines.orders.tenants import TenantAdmin
 
 from .app import App
 
@@ -40,11 +40,12 @@ def step_orders(app: App) -> None:
     from .sandbox.webhook_sink import WebhookSink
 
     # a one-second backoff instead of 30 s, so the retry happens while you watch
-    policy = dataclasses.replace(app.settings.orders, retry_base_seconds=1.0, retry_jitter=0.0)
-    settings = dataclasses.replace(app.settings, orders=policy)
+    orders = dataclasses.replace(
+        load_orders_settings(settings=app.settings), retry_base_seconds=1.0, retry_jitter=0.0
+    )
     db = app.db()
-    store = get_secret_store(settings)
-    admin = TenantAdmin(db, store, get_scheduler(settings, db), production=False)
+    store = get_secret_store(orders)
+    admin = TenantAdmin(db, store, get_scheduler(orders, db), production=False)
     spec = DemoSpec(products=30, partners=12, months=1, orders_per_month=6)
     with SandboxOdoo() as odoo, WebhookSink() as sink:
         tenants, secrets = [], {}
@@ -58,15 +59,15 @@ def step_orders(app: App) -> None:
             sink.respond(503, times=1)
             for tenant, version in tenants:
                 job = admin.scheduler.get(tenant.id)
-                r = poll_tenant(db, settings, tenant.id, store)
+                r = poll_tenant(db, orders, tenant.id, store)
                 click.echo(
                     f"{tenant.name} (Odoo {version}, job '{job.schedule}'): found {r.found},"
                     f" sent {r.sent}, queued {r.failed} for retry;"
                     f" {r.pages} page(s), {r.odoo_calls} Odoo calls"
                     + (f"; error: {r.error}" if r.error else "")
                 )
-            time.sleep(policy.retry_base_seconds + 0.2)
-            retried = run_retries(db, settings, store)
+            time.sleep(orders.retry_base_seconds + 0.2)
+            retried = run_retries(db, orders, store)
             click.echo(f"webhook-retry: {retried.delivered} delivered on its second attempt")
             _summary(sink.deliveries, secrets, {t.id: t.name for t, _ in tenants})
         finally:

@@ -8,7 +8,7 @@ import re
 import time
 
 from odoo_engines.core.publish import POLL_TENANT, local_publisher
-from odoo_engines.orders.poll import poll_tenant
+from odoo_engines.orders.run import poll_tenant
 from odoo_engines.orders.signing import poll_token
 from orders.conftest import SECRET
 

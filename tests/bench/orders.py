@@ -21,11 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the orde
 from odoo_engines.core.db import connect
 from odoo_engines.core.logging import configure_logging
 from odoo_engines.core.settings import load_settings
-from odoo_engines.orders.poll import OdooClients, poll_tenant
+from odoo_engines.orders.admin import TenantAdmin
+from odoo_engines.orders.run import OdooClients, poll_tenant
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import get_secret_store
+from odoo_engines.orders.settings import load_orders_settings
 from odoo_engines.orders.signing import new_webhook_secret
-from odoo_engines.orders.tenants import TenantAdmin
 from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo
 from odoo_engines_tools.sandbox.webhook_sink import WebhookSink
 from orders.shop import place_orders
@@ -38,8 +39,9 @@ SHOP = DemoSpec(products=200, partners=60, months=0)
 def main(total: int) -> None:
     configure_logging("WARNING", "console")
     settings = load_settings()
+    orders = load_orders_settings(settings=settings)
     db = connect(settings)
-    store = get_secret_store(settings)
+    store = get_secret_store(orders)
     admin = TenantAdmin(db, store, LocalSchedulerJobs(db), production=False)
     with SandboxOdoo() as odoo, WebhookSink() as sink:
         shops, tenants = [], []
@@ -66,9 +68,9 @@ def main(total: int) -> None:
                 shops.append((shop, expected))
                 tenants.append(tenant)
             clients = OdooClients()  # as a warm function instance keeps them
-            results = run_cycles(settings, store, tenants, clients)
+            results = run_cycles(settings, orders, store, tenants, clients)
             report(sink, shops, tenants, results)
-            idle = poll_tenant(db, settings, tenants[0].id, store, clients=clients)
+            idle = poll_tenant(db, orders, tenants[0].id, store, clients=clients)
             print(
                 f"the next cycle on a warm instance, nothing new: {idle.odoo_calls} Odoo calls,"
                 f" {idle.duration_ms} ms; deliveries after it: {len(sink.deliveries)}"
@@ -79,7 +81,7 @@ def main(total: int) -> None:
             db.close()
 
 
-def run_cycles(settings, store, tenants, clients):
+def run_cycles(settings, orders, store, tenants, clients):
     results, statements = {}, {}
     started = datetime.now(UTC)
     clock = time.monotonic()
@@ -87,7 +89,7 @@ def run_cycles(settings, store, tenants, clients):
     def cycle(tenant):
         own = connect(settings)
         try:
-            results[tenant.id] = poll_tenant(own, settings, tenant.id, store, clients=clients)
+            results[tenant.id] = poll_tenant(own, orders, tenant.id, store, clients=clients)
             statements[tenant.id] = own.statements
         finally:
             own.close()

@@ -42,11 +42,12 @@ from odoo_engines.core.logging import configure_logging  # noqa: E402
 from odoo_engines.core.publish import LocalPublisher  # noqa: E402
 from odoo_engines.core.settings import load_settings  # noqa: E402
 from odoo_engines.odoo import OdooClient  # noqa: E402
-from odoo_engines.orders.poll import poll_tenant  # noqa: E402
+from odoo_engines.orders.admin import TenantAdmin  # noqa: E402
+from odoo_engines.orders.run import poll_tenant  # noqa: E402
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs  # noqa: E402
 from odoo_engines.orders.secret_store import LocalSecretStore  # noqa: E402
+from odoo_engines.orders.settings import load_orders_settings  # noqa: E402
 from odoo_engines.orders.signing import new_webhook_secret  # noqa: E402
-from odoo_engines.orders.tenants import TenantAdmin  # noqa: E402
 from odoo_engines.products.handlers import sync_products  # noqa: E402
 from odoo_engines_tools.sandbox.odoo import DemoSpec, SandboxOdoo  # noqa: E402
 from odoo_engines_tools.sandbox.real_odoo import Harness  # noqa: E402
@@ -112,10 +113,11 @@ def product_runs(backend: Backend, base_env: dict) -> dict:
 
 
 def order_run(backend: Backend, base_env: dict, sink: WebhookSink, count: int) -> dict:
-    settings = load_settings({**base_env, **backend.env(),
-                              "ORDERS_SECRET_KEY": Fernet.generate_key().decode()})  # fmt: skip
+    env = {**base_env, **backend.env(), "ORDERS_SECRET_KEY": Fernet.generate_key().decode()}
+    settings = load_settings(env)
     db = connect(settings)
-    store = LocalSecretStore(settings.orders.secret_key)
+    orders = load_orders_settings(env, settings)
+    store = LocalSecretStore(orders.secret_key)
     admin = TenantAdmin(db, store, LocalSchedulerJobs(db), production=False)
     tenant = admin.add({"name": f"bench {backend.label}", "odoo_url": backend.url,
                         "odoo_db": backend.db, "odoo_username": backend.login[0],
@@ -123,7 +125,7 @@ def order_run(backend: Backend, base_env: dict, sink: WebhookSink, count: int) -
                        backend.login[1], new_webhook_secret())  # fmt: skip
     sink.reset()
     started = time.perf_counter()
-    result = poll_tenant(db, settings, tenant.id, store)
+    result = poll_tenant(db, orders, tenant.id, store)
     seconds = time.perf_counter() - started
     db.close()
     assert result.error is None, result.error

@@ -40,7 +40,7 @@ from http_fuzz import CountingStream, check, requests, rules_of  # noqa: E402
 from odoo_engines.core.logging import configure_logging  # noqa: E402
 from odoo_engines.enrichment.handlers import create_handler as create_enrich  # noqa: E402
 from odoo_engines.knowledge.handlers import create_handler  # noqa: E402
-from odoo_engines.orders.api import PollApi  # noqa: E402
+from odoo_engines.orders.handlers import OrdersApi  # noqa: E402
 from odoo_engines_tools.sandbox.scheduler import pubsub_event  # noqa: E402
 
 KEYS = {"INTERNAL_API_KEY": "bench-knowledge", "ENRICH_API_KEY": "bench-enrich"}
@@ -196,7 +196,7 @@ def fuzz(examples: int) -> None:
         (
             "orders-api",
             "orders_api",
-            rules_of(PollApi().router),
+            rules_of(OrdersApi().router),
             ("token",),
             [{}, {"X-Webhook-Secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}],
         ),

@@ -11,6 +11,7 @@ import pytest
 
 from odoo_engines.core.publish import LocalPublisher
 from odoo_engines.core.settings import load_settings
+from odoo_engines.orders.settings import load_orders_settings
 from odoo_engines.products.handlers import sync_products
 from odoo_engines_tools.tui.backend import OrdersBackend
 
@@ -24,9 +25,15 @@ def console_settings(orders_env):
 
 
 @pytest.fixture
-def backend(console_settings, db):
+def console_orders(orders_env, console_settings):
+    """The orders engine's settings slice of the same environment."""
+    return load_orders_settings(orders_env, console_settings)
+
+
+@pytest.fixture
+def backend(console_settings, console_orders, db):
     """The console's backend on this test's database."""
-    return OrdersBackend(console_settings, db)
+    return OrdersBackend(console_settings, db, console_orders)
 
 
 def add_tenant(backend, webhook_url, name="Le Juste", odoo=None, **changes):

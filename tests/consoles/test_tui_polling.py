@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Select, Static
 
-from odoo_engines.consoles.dashboard import sync_log
+from odoo_engines.orders.store import sync_log
 from odoo_engines_tools.tui.app import OperatorConsole
 from odoo_engines_tools.tui.dialogs import MessageDialog
 from odoo_engines_tools.tui.logs import SyncLogScreen
@@ -162,13 +162,13 @@ def test_retry_queue_retries_now_discards_and_shows_payloads(backend, db, odoo_d
     drive(app, scenario)
 
 
-def test_local_poller_polls_due_active_tenants_only(console_settings, backend, db, odoo_db,
-                                                    webhook_sink):  # fmt: skip
+def test_local_poller_polls_due_active_tenants_only(console_settings, console_orders, backend,
+                                                    db, odoo_db, webhook_sink):  # fmt: skip
     active = add_tenant(backend, webhook_sink.url, odoo=odoo_db, name="Active")
     paused = add_tenant(backend, webhook_sink.url, odoo=odoo_db, name="Paused")
     backend.toggle_tenant(paused.id)
     cycles = []
-    poller = LocalPoller(console_settings, on_cycle=cycles.append)
+    poller = LocalPoller(console_settings, on_cycle=cycles.append, orders=console_orders)
     poller.tick(db)
     assert [c.connection_id for c in cycles] == [active.id] and cycles[0].sent > 0
     poller.tick(db)  # its interval (60 s) has not passed: no second cycle

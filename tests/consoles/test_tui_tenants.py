@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
-from odoo_engines.orders.tenants import get_tenant, list_tenants
+from odoo_engines.orders.store import get_tenant, list_tenants
 from odoo_engines_tools.tui.app import OperatorConsole
 from odoo_engines_tools.tui.dialogs import ConfirmDialog
 from odoo_engines_tools.tui.tenant_form import TenantForm
@@ -25,7 +25,7 @@ async def _type(pilot, field_id, text):
     await pilot.press(*text)
 
 
-def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db, console_settings):
+def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db):
     app = OperatorConsole(backend, refresh_seconds=60)
 
     async def scenario(pilot):
@@ -34,7 +34,7 @@ def test_new_tenant_form_creates_the_row_its_secrets_and_its_job(backend, db, co
         form = app.screen
         assert isinstance(form, TenantForm)
         webhook_url = form.query_one("#webhook_url", Input)
-        assert webhook_url.value == console_settings.orders.default_webhook_url
+        assert webhook_url.value == backend.orders.default_webhook_url
         secret_field = form.query_one("#webhook_secret", Input)
         assert secret_field.password and secret_field.value.startswith("whsec_")
         assert form.query_one("#odoo_api_key", Input).password

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from odoo_engines.orders.poll import poll_tenant
+from odoo_engines.orders.run import poll_tenant
 from odoo_engines.orders.tenant_check import check_tenant
 from odoo_engines_tools.cli import cli
 from orders.conftest import SECRET

@@ -15,6 +15,8 @@ import hcl2
 
 from odoo_engines.core.errors import ConfigError
 from odoo_engines.core.settings import load_settings
+from odoo_engines.orders.settings import load_orders_settings
+from odoo_engines.sales.settings import load_sales_settings
 from odoo_engines_tools.packaging import FunctionManifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,15 +121,23 @@ def _hidden_values(obj: Any) -> set[str]:
     return found
 
 
-def probe_environment(env: Mapping[str, str]) -> tuple[Any, dict[str, str], set[str]]:
-    """load_settings over `env`, every variable it reads but `env` leaves unset tried with a
-    unique text value (kept when config accepts it): the settings, the environment that
-    gave them, and every variable name read on the way."""
+# The engines' settings slices, read beside load_settings (each from the same environment).
+SLICES = (load_orders_settings, load_sales_settings)
+
+
+def _load_all(env: Mapping[str, str]) -> tuple[Any, ...]:
+    return (load_settings(env), *(load(env) for load in SLICES))
+
+
+def probe_environment(env: Mapping[str, str]) -> tuple[tuple[Any, ...], dict[str, str], set[str]]:
+    """load_settings and the engines' slices over `env`, every variable they read but
+    `env` leaves unset tried with a unique text value (kept when config accepts it): the
+    settings, the environment that gave them, and every variable name read on the way."""
     probe = dict(env)
     tried: set[str] = set()
     while True:
         recording = _Recording(probe)
-        settings = load_settings(recording)
+        settings = _load_all(recording)
         untried = recording.read - probe.keys() - tried
         if not untried:
             return settings, probe, tried | recording.read
@@ -135,7 +145,7 @@ def probe_environment(env: Mapping[str, str]) -> tuple[Any, dict[str, str], set[
             tried.add(name)
             trial = {**probe, name: f"probe-{name.lower()}"}
             try:
-                load_settings(trial)
+                _load_all(trial)
             except ConfigError:
                 continue
             probe = trial
@@ -144,6 +154,6 @@ def probe_environment(env: Mapping[str, str]) -> tuple[Any, dict[str, str], set[
 def secret_variables(env: Mapping[str, str]) -> set[str]:
     """Variables load_settings reads in production whose value ends up in a secret field,
     found by `probe_environment`, so a secret an engine adds to config.py needs no list."""
-    settings, probe, _ = probe_environment(env)
-    hidden = _hidden_values(settings)
+    loaded, probe, _ = probe_environment(env)
+    hidden = set().union(*(_hidden_values(settings) for settings in loaded))
     return {name for name, value in probe.items() if value in hidden}

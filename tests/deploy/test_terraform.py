@@ -22,6 +22,7 @@ from deploy.production import (
 from odoo_engines.core.publish import POLL_TENANT
 from odoo_engines.core.settings import load_settings
 from odoo_engines.enrichment.settings import load_enrichment_settings
+from odoo_engines.orders.settings import load_orders_settings
 from odoo_engines_tools.packaging import DEFAULTS, MAX_EVENT_TIMEOUT, list_manifests
 
 MANIFESTS = list_manifests(FUNCTIONS)
@@ -390,4 +391,5 @@ def test_functions_and_the_cli_create_tenant_jobs_in_the_jobs_project():
     assert terraform()["output"]["tenant_jobs_project"]["value"] == "${local.tenant_jobs_project}"
     for manifest in MANIFESTS:
         settings = load_settings(production_env(manifest))
-        assert settings.orders.jobs_project == settings.gcp_project == "demo-project"
+        orders = load_orders_settings(production_env(manifest), settings)
+        assert orders.jobs_project == settings.gcp_project == "demo-project"

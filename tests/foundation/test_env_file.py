@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from deploy.production import probe_environment
 from odoo_engines.core.settings import SEED_ALIASES, load_settings
+from odoo_engines.orders.settings import load_orders_settings
 from odoo_engines_tools.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,6 @@ def test_the_seeds_moved_names_are_read_when_the_new_ones_are_not_set():
     seed = {"POLLER_LOG_LEVEL": "debug", "POLLER_DEFAULT_WEBHOOK_URL": "https://hooks.example.com"}
     settings = load_settings(seed)
     assert settings.log_level == "DEBUG"
-    assert settings.orders.default_webhook_url == "https://hooks.example.com"
+    assert load_orders_settings(seed).default_webhook_url == "https://hooks.example.com"
     both = load_settings({**seed, "LOG_LEVEL": "error"})
     assert both.log_level == "ERROR"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from http_fuzz import check, requests, rules_of, sweep
 from odoo_engines.enrichment.handlers import create_handler
-from odoo_engines.orders.api import PollApi
+from odoo_engines.orders.handlers import OrdersApi
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 FUZZ = settings(
@@ -53,7 +53,7 @@ def test_odd_numbers_in_any_query_parameter_of_enrich_get_no_5xx(app_for):
             check(client.open(path, method=method, headers=ENRICH_KEY, data=b"{}"))
 
 
-@pytest.mark.parametrize(("rule", "methods"), rules_of(PollApi().router))
+@pytest.mark.parametrize(("rule", "methods"), rules_of(OrdersApi().router))
 @FUZZ
 @given(data=st.data())
 def test_no_request_to_orders_api_gets_a_5xx(app_for, orders_env, rule, methods, data):

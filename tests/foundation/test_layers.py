@@ -16,7 +16,7 @@ import odoo_engines
 RUNTIME = Path(odoo_engines.__file__).parent
 CORE = "core"
 LIBRARIES = {"odoo", "llm", "embeddings", "forecast"}
-ENGINES = {"products", "sales", "orders", "knowledge", "enrichment", "consoles"}
+ENGINES = {"products", "sales", "orders", "knowledge", "enrichment"}
 # One file name, one meaning, in every engine folder (README, "where things are").
 SKELETON = ("__init__.py", "handlers.py", "run.py", "store.py", "settings.py", "migrations")
 
@@ -31,7 +31,8 @@ def _module(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _imports(path: Path) -> set[str]:
-    """Every odoo_engines* module `path` imports (a `from x import name` counts x.name)."""
+    """Every odoo_engines* module `path` imports (`from x import name` counts x.name when
+    that is a module, else x)."""
     _, package = _module(path)
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
@@ -40,9 +41,18 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
             target = [*base, *(node.module.split(".") if node.module else [])]
-            found |= {".".join([*target, alias.name]) for alias in node.names}
-            found.add(".".join(target))
+            for alias in node.names:  # a submodule by name, else a name from `target`
+                is_module = _exists([*target, alias.name])
+                found.add(".".join([*target, alias.name] if is_module else target))
     return {name for name in found if name.startswith("odoo_engines")}
+
+
+def _exists(parts: list[str]) -> bool:
+    """Whether the dotted `parts` name a module or package of the runtime."""
+    if parts[:1] != ["odoo_engines"]:
+        return False
+    path = RUNTIME.joinpath(*parts[1:])
+    return path.is_dir() or path.with_suffix(".py").is_file()
 
 
 def _unit(dotted: str) -> str:
@@ -81,9 +91,19 @@ def test_the_package_root_holds_only_the_layers():
     assert folders == {CORE, *LIBRARIES, *ENGINES}
 
 
+def test_every_engine_folder_has_the_same_files():
+    for engine in sorted(ENGINES):
+        present = {p.name for p in (RUNTIME / engine).iterdir()}
+        assert set(SKELETON) <= present, engine
+        assert not present & {"runner.py", "function.py", "service.py", "api.py", "cli.py"}
+
+
 def test_the_layer_rules_catch_what_they_name():
     assert not _allowed("odoo_engines.core.checks", "odoo_engines.odoo")
     assert not _allowed("odoo_engines.sales.run", "odoo_engines.products.mapping")
     assert _allowed("odoo_engines.sales.production", "odoo_engines.products.store")
     assert not _allowed("odoo_engines.odoo.connect", "odoo_engines_tools.sandbox.account")
     assert not _allowed("odoo_engines.llm.writing", "odoo_engines.enrichment.store")
+    # and the reader sees both import forms: a submodule by name, a name from a module
+    assert "odoo_engines.products.store" in _imports(RUNTIME / "enrichment" / "store.py")
+    assert "odoo_engines.core.runs" in _imports(RUNTIME / "products" / "run.py")

@@ -10,13 +10,13 @@ import pytest
 
 from odoo_engines.core.db import connect
 from odoo_engines.core.logging import configure_logging
-from odoo_engines.core.settings import load_settings
-from odoo_engines.orders import outbox
+from odoo_engines.orders.admin import TenantAdmin
 from odoo_engines.orders.payload import CONFIRMED, encode
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import LocalSecretStore
+from odoo_engines.orders.settings import load_orders_settings
 from odoo_engines.orders.signing import webhook_id
-from odoo_engines.orders.tenants import TenantAdmin
+from odoo_engines.orders.store import Event, enqueue, record
 
 from .shop import EMPTY_SHOP
 
@@ -34,12 +34,13 @@ def log_output():
 
 @pytest.fixture
 def orders_settings(orders_env):
-    return load_settings(orders_env)
+    """The orders engine's settings slice, read from the test's environment."""
+    return load_orders_settings(orders_env)
 
 
 @pytest.fixture
 def store(orders_settings):
-    return LocalSecretStore(orders_settings.orders.secret_key)
+    return LocalSecretStore(orders_settings.secret_key)
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def shop(make_shop):
 def queue_failed(db, tenant, order_ids, max_attempts=5, error="HTTP 503"):
     """Events whose first send failed, as a poll cycle leaves them."""
     events = [
-        outbox.Event(
+        Event(
             tenant.id,
             order_id,
             f"odoo_acme_{order_id}",
@@ -87,8 +88,8 @@ def queue_failed(db, tenant, order_ids, max_attempts=5, error="HTTP 503"):
         )
         for order_id in order_ids
     ]
-    outbox.record(db, events)
-    outbox.enqueue(db, [(e, error, 503, 0.0) for e in events], max_attempts)
+    record(db, events)
+    enqueue(db, [(e, error, 503, 0.0) for e in events], max_attempts)
     return events
 
 

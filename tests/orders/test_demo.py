@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 
+from odoo_engines.core.settings import load_settings
 from odoo_engines_tools.app import App
 from odoo_engines_tools.orders_demo import step_orders
 
 
-def test_both_tenants_deliver_their_orders_and_are_deleted_after(orders_settings, db, capsys):
-    app = App(orders_settings)
+def test_both_tenants_deliver_their_orders_and_are_deleted_after(
+    orders_env, db, capsys, monkeypatch
+):
+    for key, value in orders_env.items():  # the demo reads the orders slice as the CLI does
+        monkeypatch.setenv(key, value)
+    app = App(load_settings(orders_env))
     try:
         step_orders(app)
     finally:

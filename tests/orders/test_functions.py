@@ -171,3 +171,13 @@ def test_orders_api_health_answers_when_the_database_does(function_env, db):
     response = _client("orders-api", "orders_api", "http").get("/health")
     assert response.status_code == 200
     assert json.loads(response.data) == {"status": "ok", "function": "orders-api"}
+
+
+def test_orders_api_describes_its_routes_at_openapi_json(function_env):
+    response = _client("orders-api", "orders_api", "http").get("/openapi.json")
+    assert response.status_code == 200
+    poll = response.json["paths"]["/tenants/{tenant_id}/poll"]["post"]
+    assert {"202", "401", "409"} <= set(poll["responses"])
+    assert response.json["components"]["securitySchemes"]["apiKey"]["name"] == "X-Webhook-Secret"
+    for path in ("/health", "/openapi.json"):
+        assert response.json["paths"][path]["get"]["security"] == []

@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from odoo_engines.core.publish import local_publisher
-from odoo_engines.orders import outbox
-from odoo_engines.orders.poll import OdooClients, poll_tenant
-from odoo_engines.orders.retry import run_retries
-from odoo_engines.orders.tenants import get_tenant
+from odoo_engines.orders import store as orders_store
+from odoo_engines.orders.handlers import poll_cycle
+from odoo_engines.orders.run import OdooClients, poll_tenant, run_retries
+from odoo_engines.orders.store import get_tenant
 from odoo_engines_tools.cli import cli
 from odoo_engines_tools.sandbox.odoo import SandboxOdoo
 
@@ -17,8 +17,8 @@ from .conftest import SECRET, add_tenant, at_once, queue_failed
 from .shop import EMPTY_SHOP, place_orders
 
 
-def _with(settings, **orders):
-    return dataclasses.replace(settings, orders=dataclasses.replace(settings.orders, **orders))
+def _with(orders, **changes):
+    return dataclasses.replace(orders, **changes)
 
 
 def _accepted(sink):
@@ -154,7 +154,7 @@ def test_a_crash_between_send_and_mark_resends_with_the_same_webhook_id(
     def crash(*_args):
         raise RuntimeError("killed after the 2xx, before marking")
 
-    monkeypatch.setattr(outbox, "mark_sent", crash)
+    monkeypatch.setattr(orders_store, "mark_sent", crash)
     with pytest.raises(RuntimeError):
         poll_tenant(db, orders_settings, tenant.id, store)
     monkeypatch.undo()
@@ -170,14 +170,12 @@ def test_a_crash_between_send_and_mark_resends_with_the_same_webhook_id(
 
 
 def test_two_cycles_at_once_send_each_order_once(
-    db, orders_settings, store, admin, shop, webhook_sink
+    db, settings, orders_settings, store, admin, shop, webhook_sink
 ):
     place_orders(shop, 10)
     tenant = add_tenant(admin, webhook_sink.url, odoo=shop)
     webhook_sink.stall(0.1, times=10)
-    results = at_once(
-        orders_settings, lambda own: poll_tenant(own, orders_settings, tenant.id, store)
-    )
+    results = at_once(settings, lambda own: poll_tenant(own, orders_settings, tenant.id, store))
     assert sorted(r.skipped or "ran" for r in results) == [
         "a cycle of this tenant is already running",
         "ran",
@@ -322,7 +320,7 @@ def test_a_cycle_out_of_time_publishes_its_continuation(
     settings = dataclasses.replace(_with(orders_settings, page_size=10), time_budget_seconds=1)
     publisher = local_publisher()
     before = len(publisher.history)
-    result = poll_tenant(db, settings, tenant.id, store, publisher=publisher)
+    result = poll_cycle(db, settings, tenant.id, store, publisher)
     assert result.continued and result.sent == 10
     (message,) = publisher.history[before:]
     assert (message.topic, message.attributes) == ("poll-tenant", {"connection_id": tenant.id})
@@ -435,7 +433,7 @@ def test_cancellations_recorded_before_0301_still_block_a_retry(db, admin, webho
     )
     db.execute(migration.sql_template)
     with db.transaction():
-        assert outbox.claim(db, db.fetchval("SELECT id FROM retry_queue")).cancelled
+        assert orders_store.claim(db, db.fetchval("SELECT id FROM retry_queue")).cancelled
 
 
 def test_in_production_a_tenants_odoo_url_is_checked_before_its_key_is_sent(
@@ -445,7 +443,7 @@ def test_in_production_a_tenants_odoo_url_is_checked_before_its_key_is_sent(
     logging in, and says why in its sync log."""
     tenant = add_tenant(admin, webhook_sink.url, odoo=shop)  # the sandbox, on 127.0.0.1
     db.execute("UPDATE connections SET odoo_url = replace(odoo_url, 'http:', 'https:')")
-    production = dataclasses.replace(orders_settings, environment="production")
+    production = dataclasses.replace(orders_settings, production=True)
     result = poll_tenant(db, production, tenant.id, store)
     assert "odoo_url" in result.error and "refused in production" in result.error
     assert result.odoo_calls == 0

@@ -4,9 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
-from odoo_engines.orders import outbox
-from odoo_engines.orders.retry import run_retries
-from odoo_engines.orders.tenants import get_tenant
+from odoo_engines.orders.run import run_retries
+from odoo_engines.orders.store import get_tenant, retry_rows
 from odoo_engines_tools.cli import cli
 
 from .conftest import SECRET, add_tenant, at_once, queue_failed
@@ -72,9 +71,7 @@ def test_410_pauses_the_tenants_deliveries_until_resumed(
     queue_failed(db, tenant, [1, 2, 3])
     queue_failed(db, other, [9])
     webhook_sink.respond(410, times=1)
-    orders_settings = orders_settings.__class__(
-        **{**vars(orders_settings), "orders": _one_at_a_time(orders_settings.orders)}
-    )
+    orders_settings = _one_at_a_time(orders_settings)
     run_retries(db, orders_settings, store)
     paused = get_tenant(db, tenant.id)
     assert paused.deliveries_paused_at is not None
@@ -122,15 +119,16 @@ def test_paused_tenants_items_wait(db, orders_settings, store, admin, webhook_si
     assert webhook_sink.deliveries == []
 
 
-def test_two_runs_at_once_send_each_item_once(db, orders_settings, store, admin, webhook_sink):
+def test_two_runs_at_once_send_each_item_once(
+    db, settings, orders_settings, store, admin, webhook_sink
+):
     tenant = add_tenant(admin, webhook_sink.url)
     queue_failed(db, tenant, list(range(1, 31)))
     webhook_sink.stall(0.05, times=30)
-    policy = orders_settings.orders.__class__(
-        **{**vars(orders_settings.orders), "retry_batch": 4, "max_parallel": 2}
+    policy = orders_settings.__class__(
+        **{**vars(orders_settings), "retry_batch": 4, "max_parallel": 2}
     )
-    settings = orders_settings.__class__(**{**vars(orders_settings), "orders": policy})
-    results = at_once(settings, lambda own: run_retries(own, settings, store))
+    results = at_once(settings, lambda own: run_retries(own, policy, store))
     ids = [d.headers["webhook-id"] for d in webhook_sink.deliveries]
     assert len(ids) == 30 and len(set(ids)) == 30
     assert all(r.batches > 0 for r in results)  # both runs did part of the work
@@ -141,7 +139,7 @@ def test_retries_cli_lists_shows_retries_and_discards(orders_env, db, admin, web
     tenant = add_tenant(admin, webhook_sink.url)
     queue_failed(db, tenant, [11, 12], max_attempts=1)
     db.execute("UPDATE retry_queue SET status = 'FAILED'")
-    first, second = (r["id"] for r in outbox.retry_rows(db))
+    first, second = (r["id"] for r in retry_rows(db))
     runner = CliRunner()
     listing = runner.invoke(cli, ["retries", "list", "--status", "failed"], env=orders_env)
     assert "odoo_acme_11" in listing.output and "odoo_acme_12" in listing.output

@@ -3,8 +3,8 @@
 import pytest
 
 from odoo_engines.core.errors import ConfigError
-from odoo_engines.core.settings import OrdersSettings, load_settings
-from odoo_engines.orders.retry import retry_delay
+from odoo_engines.orders.retry_schedule import retry_delay
+from odoo_engines.orders.settings import OrdersSettings, load_orders_settings
 
 NO_JITTER = OrdersSettings(retry_jitter=0.0)
 
@@ -27,7 +27,7 @@ def test_retry_after_is_never_undercut():
 
 
 def test_schedule_and_attempts_are_configurable():
-    settings = load_settings(
+    orders = load_orders_settings(
         {
             "ORDERS_RETRY_BASE_SECONDS": "10",
             "ORDERS_RETRY_MAX_DELAY_SECONDS": "35",
@@ -35,10 +35,10 @@ def test_schedule_and_attempts_are_configurable():
             "ORDERS_RETRY_JITTER": "0",
         }
     )
-    assert [retry_delay(a, settings.orders) for a in range(4)] == [10, 20, 35, 35]
-    assert settings.orders.retry_max_attempts == 3
+    assert [retry_delay(a, orders) for a in range(4)] == [10, 20, 35, 35]
+    assert orders.retry_max_attempts == 3
 
 
 def test_bad_jitter_names_the_variable():
     with pytest.raises(ConfigError, match="ORDERS_RETRY_JITTER"):
-        load_settings({"ORDERS_RETRY_JITTER": "2"})
+        load_orders_settings({"ORDERS_RETRY_JITTER": "2"})

@@ -3,13 +3,11 @@ publish to that project's poll-tenant topic: a job can publish only within its p
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from google.cloud import scheduler_v1
 
-from odoo_engines.core.settings import load_settings
 from odoo_engines.orders.scheduler_jobs import get_scheduler
+from odoo_engines.orders.settings import load_orders_settings
 
 
 class FakeSchedulerClient:
@@ -31,8 +29,10 @@ def client(monkeypatch):
 
 
 def _created_job(env: dict[str, str], client: FakeSchedulerClient) -> tuple[str, scheduler_v1.Job]:
-    settings = load_settings({"GCP_PROJECT_ID": "main", "GCP_REGION": "europe-west1", **env})
-    scheduler = get_scheduler(dataclasses.replace(settings, environment="production"), db=None)
+    orders = load_orders_settings(
+        {"GCP_PROJECT_ID": "main", "GCP_REGION": "europe-west1", "ENVIRONMENT": "production", **env}
+    )
+    scheduler = get_scheduler(orders, db=None)
     scheduler.upsert("t1", 300)
     (created,) = client.created
     return created

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import LocalSecretStore
-from odoo_engines.orders.tenants import get_tenant
+from odoo_engines.orders.store import get_tenant
 from odoo_engines_tools.cli import cli
 
 from .shop import place_orders

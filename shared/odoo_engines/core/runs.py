@@ -90,9 +90,12 @@ def _recorded(db: Database, job: str, scope: str, result: R, work: Callable[[R],
     return result
 
 
-def publish_continuation(publisher: Publisher, topic: str, modes: Mapping[str, Any]) -> None:
-    """Ask for the next run to resume from the saved cursor, with the same run modes."""
-    publisher.publish(topic, {**modes, CONTINUATION: True})
+def publish_continuation(
+    publisher: Publisher, topic: str, modes: Mapping[str, Any], **attributes: str
+) -> None:
+    """Ask for the next run to resume from the saved cursor, with the same run modes (and
+    the message attributes that name its scope, such as a tenant's `connection_id`)."""
+    publisher.publish(topic, {**modes, CONTINUATION: True}, **attributes)
 
 
 @dataclass

@@ -97,26 +97,8 @@ class OpenAISettings:
 
 
 @dataclass(frozen=True)
-class OrdersSettings:
-    """The order poller: webhook delivery, its retry schedule, tenants' local secrets."""
-
-    default_webhook_url: str = "https://stockmaster.notorios.cl/api/webhooks/odoo"
-    page_size: int = 100
-    webhook_timeout: float = 10.0
-    max_parallel: int = 8
-    retry_base_seconds: float = 30.0
-    retry_max_delay_seconds: float = 600.0
-    retry_max_attempts: int = 5
-    retry_jitter: float = 0.1
-    retry_batch: int = 100
-    secret_key: str | None = field(default=None, repr=False)  # local Fernet key
-    secret_key_file: Path = Path(".data/orders-secret.key")
-    jobs_project: str | None = None  # project of the poll-tenant jobs; None: gcp_project
-
-
-@dataclass(frozen=True)
 class Settings:
-    """All settings of one process."""
+    """What every function shares; each engine reads its own slice (`<engine>/settings.py`)."""
 
     environment: str = "local"
     log_level: str = "INFO"
@@ -128,7 +110,6 @@ class Settings:
     odoo: OdooSettings = field(default_factory=OdooSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     openai: OpenAISettings = field(default_factory=OpenAISettings)
-    orders: OrdersSettings = field(default_factory=OrdersSettings)
     force_full_sync: bool = False
     test_connections_only: bool = False
 
@@ -317,26 +298,6 @@ def _odoo(e: Env, environment: str) -> OdooSettings:
     )
 
 
-def _orders(e: Env) -> OrdersSettings:
-    jitter = e.float("ORDERS_RETRY_JITTER", 0.1)
-    if jitter > 1:
-        raise ConfigError(f"ORDERS_RETRY_JITTER must be between 0 and 1, got {jitter}")
-    return OrdersSettings(
-        default_webhook_url=e.str("ORDERS_DEFAULT_WEBHOOK_URL", OrdersSettings.default_webhook_url),
-        page_size=e.int("ORDERS_PAGE_SIZE", 100, minimum=1),
-        webhook_timeout=e.float("ORDERS_WEBHOOK_TIMEOUT", 10.0, minimum=0.1),
-        max_parallel=e.int("ORDERS_MAX_PARALLEL", 8, minimum=1),
-        retry_base_seconds=e.float("ORDERS_RETRY_BASE_SECONDS", 30.0),
-        retry_max_delay_seconds=e.float("ORDERS_RETRY_MAX_DELAY_SECONDS", 600.0),
-        retry_max_attempts=e.int("ORDERS_RETRY_MAX_ATTEMPTS", 5, minimum=1),
-        retry_jitter=jitter,
-        retry_batch=e.int("ORDERS_RETRY_BATCH", 100, minimum=1),
-        secret_key=e.str("ORDERS_SECRET_KEY"),
-        secret_key_file=Path(e.str("ORDERS_SECRET_KEY_FILE", ".data/orders-secret.key")),
-        jobs_project=e.str("ORDERS_JOBS_PROJECT"),
-    )
-
-
 # The seed systems' run modes; a Pub/Sub message may set them too ({"force_full_sync": true}).
 MODE_VARIABLES = (
     "FORCE_FULL_SYNC", "USE_TEST_ODOO", "TEST_CONNECTIONS_ONLY", "SKIP_FORECAST", "FORECAST_ONLY",
@@ -401,7 +362,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             timeout=e.float("OPENAI_TIMEOUT", 30.0, minimum=0.1),
             max_retries=e.int("OPENAI_MAX_RETRIES", 2, minimum=0),
         ),
-        orders=_orders(e),
         force_full_sync=e.bool("FORCE_FULL_SYNC"),
         test_connections_only=e.bool("TEST_CONNECTIONS_ONLY"),
     )

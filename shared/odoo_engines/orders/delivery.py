@@ -17,6 +17,7 @@ import httpx
 
 from ..core.backoff import parse_retry_after
 from ..core.errors import PermanentError
+from .settings import OrdersSettings
 from .signing import signed_headers
 
 USER_AGENT = "odoo-engines-order-poller/1"
@@ -217,3 +218,8 @@ class WebhookSender:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def sender_for(orders: OrdersSettings) -> WebhookSender:
+    """A webhook sender with the configured timeout, parallelism and URL policy."""
+    return WebhookSender(orders.webhook_timeout, orders.max_parallel, orders.production)

@@ -7,7 +7,6 @@ delivers what a job would publish).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -15,28 +14,9 @@ from typing import Any, Protocol
 from ..core.db import Database
 from ..core.errors import PermanentError, TransientError
 from ..core.publish import POLL_TENANT
-from ..core.settings import Settings
-
-# Cloud Scheduler runs on cron, whose finest step is a minute: an interval must be a
-# number of minutes that divides an hour, or of hours that divides a day.
-_MINUTES = (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)
-_HOURS = (1, 2, 3, 4, 6, 8, 12, 24)
-
-
-def cron_for(interval_seconds: int) -> str:
-    """The cron schedule that fires every `interval_seconds`; PermanentError if none does."""
-    minutes, rest = divmod(interval_seconds, 60)
-    if not rest and minutes in _MINUTES:
-        return "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
-    hours, rest = divmod(interval_seconds, 3600)
-    if not rest and hours in _HOURS:
-        return "0 0 * * *" if hours == 24 else f"0 */{hours} * * *"
-    allowed = (
-        ", ".join(str(m * 60) for m in _MINUTES) + ", " + ", ".join(str(h * 3600) for h in _HOURS)
-    )
-    raise PermanentError(
-        f"polling interval {interval_seconds} s cannot be scheduled; use one of {allowed}"
-    )
+from . import store
+from .settings import OrdersSettings
+from .tenants import cron_for
 
 
 def job_id(connection_id: str) -> str:
@@ -159,26 +139,17 @@ class LocalSchedulerJobs:
         self.db = db
 
     def upsert(self, connection_id: str, interval_seconds: int, paused: bool = False) -> None:
-        self.db.execute(
-            "INSERT INTO local_scheduler_jobs (name, topic, attributes, schedule, paused)"
-            " VALUES (%s, %s, %s::jsonb, %s, %s) ON CONFLICT (name) DO UPDATE SET"
-            " schedule = EXCLUDED.schedule, paused = EXCLUDED.paused, updated_at = now()",
-            (
-                job_id(connection_id),
-                POLL_TENANT,
-                json.dumps({"connection_id": connection_id}),
-                cron_for(interval_seconds),
-                paused,
-            ),
+        store.upsert_local_job(
+            self.db,
+            job_id(connection_id),
+            POLL_TENANT,
+            {"connection_id": connection_id},
+            cron_for(interval_seconds),
+            paused,
         )
 
     def _set_paused(self, connection_id: str, paused: bool) -> None:
-        found = self.db.fetchval(
-            "UPDATE local_scheduler_jobs SET paused = %s, updated_at = now()"
-            " WHERE name = %s RETURNING name",
-            (paused, job_id(connection_id)),
-        )
-        if found is None:
+        if not store.set_local_job_paused(self.db, job_id(connection_id), paused):
             raise PermanentError(f"scheduler job {job_id(connection_id)} does not exist")
 
     def pause(self, connection_id: str) -> None:
@@ -188,31 +159,20 @@ class LocalSchedulerJobs:
         self._set_paused(connection_id, False)
 
     def delete(self, connection_id: str) -> None:
-        self.db.execute(
-            "DELETE FROM local_scheduler_jobs WHERE name = %s", (job_id(connection_id),)
-        )
+        store.delete_local_job(self.db, job_id(connection_id))
 
     def get(self, connection_id: str) -> Job | None:
-        rows = self.db.rows(
-            "SELECT name, schedule, topic, attributes, paused FROM local_scheduler_jobs"
-            " WHERE name = %s",
-            (job_id(connection_id),),
-        )
-        return _job(rows[0]) if rows else None
+        row = store.local_job(self.db, job_id(connection_id))
+        if row is None:
+            return None
+        return Job(row["name"], row["schedule"], row["topic"], row["attributes"], row["paused"])
 
 
-def _job(row: dict[str, Any]) -> Job:
-    attributes = row["attributes"]
-    if isinstance(attributes, str):
-        attributes = json.loads(attributes)
-    return Job(row["name"], row["schedule"], row["topic"], attributes, row["paused"])
-
-
-def get_scheduler(settings: Settings, db: Database) -> TenantScheduler:
+def get_scheduler(orders: OrdersSettings, db: Database) -> TenantScheduler:
     """Cloud Scheduler when a project is set outside local runs, in the jobs project
     (ORDERS_JOBS_PROJECT) if there is one; else the local table."""
-    if settings.uses_google_cloud:
-        project = settings.orders.jobs_project or settings.gcp_project
+    if orders.uses_google_cloud:
+        project = orders.jobs_project or orders.gcp_project
         assert project  # uses_google_cloud: a project is set
-        return CloudSchedulerJobs(project, settings.region)
+        return CloudSchedulerJobs(project, orders.region)
     return LocalSchedulerJobs(db)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..core.errors import ConfigError, NotFoundError, TransientError
-from ..core.settings import Settings
+from .settings import OrdersSettings
 
 LOCAL_PREFIX = "fernet:"
 
@@ -135,11 +135,11 @@ class LocalSecretStore:
         return "stored encrypted (local key)"
 
 
-def local_key(settings: Settings) -> bytes:
+def local_key(orders: OrdersSettings) -> bytes:
     """`ORDERS_SECRET_KEY`, else the key file's content, creating the file on first use."""
-    if settings.orders.secret_key:
-        return settings.orders.secret_key.encode()
-    path: Path = settings.orders.secret_key_file
+    if orders.secret_key:
+        return orders.secret_key.encode()
+    path: Path = orders.secret_key_file
     if path.exists():
         return path.read_bytes().strip()
     from cryptography.fernet import Fernet
@@ -156,8 +156,8 @@ def local_key(settings: Settings) -> bytes:
     return key
 
 
-def get_secret_store(settings: Settings) -> SecretStore:
+def get_secret_store(orders: OrdersSettings) -> SecretStore:
     """Secret Manager when a project is set outside local runs; else the local store."""
-    if settings.uses_google_cloud and settings.gcp_project:  # the first implies the second
-        return SecretManagerStore(settings.gcp_project)
-    return LocalSecretStore(local_key(settings))
+    if orders.uses_google_cloud and orders.gcp_project:  # the first implies the second
+        return SecretManagerStore(orders.gcp_project)
+    return LocalSecretStore(local_key(orders))

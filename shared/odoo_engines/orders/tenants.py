@@ -1,24 +1,19 @@
-"""Tenants (the seed's `connections`): their rows, and the admin actions that keep each
-tenant's scheduler job and secrets in step with its row."""
+"""Tenants (the seed's `connections`): what a tenant is, and the rules its values follow.
+
+Their rows are read and written in `store.py`; `admin.py` keeps each tenant's scheduler
+job and secrets in step with its row."""
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ..core.db import Database
-from ..core.errors import NotFoundError, PermanentError
-from ..core.logging import get_logger
+from ..core.errors import PermanentError
 from .delivery import check_public_url
-from .scheduler_jobs import TenantScheduler, cron_for
 from .secret_store import SecretStore
-from .signing import check_webhook_secret
 
-log = get_logger("orders.tenants")
 # Secret ids of tenants' credentials, one prefix per kind so IAM can grant one kind only
 # (terraform/secrets.tf: orders-api and webhook-retry read webhook secrets, never Odoo keys).
 WEBHOOK_SECRETS = "orders-webhook-"
@@ -80,29 +75,6 @@ class Credentials:
     webhook_secret: str = field(repr=False)
 
 
-# Column names below come from this module (Tenant's fields, EDITABLE), never from input.
-_COLUMNS = ", ".join(f.name for f in fields(Tenant))
-_SELECT = f"SELECT {_COLUMNS} FROM connections"  # noqa: S608
-
-
-def _tenant(row: dict[str, Any]) -> Tenant:
-    if isinstance(row.get("poll_cursor"), str):
-        row = {**row, "poll_cursor": json.loads(row["poll_cursor"])}
-    return Tenant(**row)
-
-
-def get_tenant(db: Database, tenant_id: str) -> Tenant:
-    """The tenant with this id; NotFoundError (acknowledged by triggers) if there is none."""
-    rows = db.rows(_SELECT + " WHERE id = %s", (tenant_id,))
-    if not rows:
-        raise NotFoundError(f"no tenant with id {tenant_id!r}")
-    return _tenant(rows[0])
-
-
-def list_tenants(db: Database) -> list[Tenant]:
-    return [_tenant(r) for r in db.rows(_SELECT + " ORDER BY name, id")]
-
-
 def credentials(tenant: Tenant, store: SecretStore) -> Credentials:
     """The tenant's Odoo API key and webhook secret, read from the secret store."""
     return Credentials(store.get(tenant.odoo_api_key_ref), store.get(tenant.webhook_secret_ref))
@@ -152,136 +124,23 @@ def validate(values: dict[str, Any], production: bool) -> dict[str, Any]:
     return clean
 
 
-class TenantAdmin:
-    """Add, edit, pause, resume and delete tenants with their scheduler job and secrets."""
-
-    def __init__(
-        self, db: Database, store: SecretStore, scheduler: TenantScheduler, production: bool
-    ):
-        self.db = db
-        self.store = store
-        self.scheduler = scheduler
-        self.production = production
-
-    def add(
-        self,
-        values: dict[str, Any],
-        odoo_api_key: str,
-        webhook_secret: str,
-        since: datetime | None = None,
-    ) -> Tenant:
-        """Create the tenant, its secrets and its (running) scheduler job.
-
-        Orders confirmed before `since` are never sent; None sends every past one.
-        """
-        clean = validate(values, self.production)
-        missing = [k for k in EDITABLE if k not in clean and k not in OPTIONAL]
-        if missing:
-            raise PermanentError(f"missing: {', '.join(missing)}")
-        check_webhook_secret(webhook_secret)
-        if not odoo_api_key:
-            raise PermanentError("the Odoo API key must not be empty")
-        tenant_id = secrets.token_hex(8)
-        refs = {
-            "odoo_api_key_ref": self.store.put(ODOO_KEYS + tenant_id, odoo_api_key),
-            "webhook_secret_ref": self.store.put(WEBHOOK_SECRETS + tenant_id, webhook_secret),
-        }
-        row = {"id": tenant_id, **clean, **refs, "orders_since": since}
-        try:
-            with self.db.transaction():
-                columns, marks = ", ".join(row), ", ".join(["%s"] * len(row))
-                self.db.execute(
-                    f"INSERT INTO connections ({columns}) VALUES ({marks})",  # noqa: S608
-                    list(row.values()),
-                )
-                tenant = get_tenant(self.db, tenant_id)
-                self.scheduler.upsert(tenant_id, tenant.polling_interval_seconds)
-        except BaseException:
-            for ref in refs.values():
-                self.store.delete(ref)
-            raise
-        log.info("tenant_added", connection_id=tenant_id, name=tenant.name)
-        return tenant
-
-    def edit(
-        self,
-        tenant_id: str,
-        values: dict[str, Any],
-        odoo_api_key: str | None = None,
-        webhook_secret: str | None = None,
-    ) -> Tenant:
-        """Change the given fields and/or secrets; the job follows a new interval."""
-        tenant = get_tenant(self.db, tenant_id)
-        clean = validate(values, self.production)
-        if clean.get("odoo_db", tenant.odoo_db) != tenant.odoo_db:
-            # its cursor and sent orders belong to the old database's order ids
-            raise PermanentError("a tenant's Odoo database cannot change; add a new tenant")
-        if webhook_secret is not None:
-            check_webhook_secret(webhook_secret)
-            clean["webhook_secret_ref"] = self.store.put(
-                WEBHOOK_SECRETS + tenant_id, webhook_secret
-            )
-        if odoo_api_key is not None:
-            if not odoo_api_key:
-                raise PermanentError("the Odoo API key must not be empty")
-            clean["odoo_api_key_ref"] = self.store.put(ODOO_KEYS + tenant_id, odoo_api_key)
-        if not clean:
-            return tenant
-        with self.db.transaction():
-            assignments = ", ".join(f"{k} = %s" for k in clean)
-            sql = f"UPDATE connections SET {assignments}, updated_at = now() WHERE id = %s"  # noqa: S608
-            self.db.execute(sql, [*clean.values(), tenant_id])
-            if "polling_interval_seconds" in clean:
-                self.scheduler.upsert(
-                    tenant_id, int(clean["polling_interval_seconds"]), paused=not tenant.is_active
-                )
-        log.info("tenant_edited", connection_id=tenant_id, fields=sorted(clean))
-        return get_tenant(self.db, tenant_id)
-
-    def pause(self, tenant_id: str) -> Tenant:
-        """Stop polling and retries for the tenant; its job is paused."""
-        get_tenant(self.db, tenant_id)
-        with self.db.transaction():
-            self.db.execute(
-                "UPDATE connections SET is_active = false, updated_at = now() WHERE id = %s",
-                (tenant_id,),
-            )
-            self.scheduler.pause(tenant_id)
-        log.info("tenant_paused", connection_id=tenant_id)
-        return get_tenant(self.db, tenant_id)
-
-    def resume(self, tenant_id: str) -> Tenant:
-        """Poll again, and deliver again if a 410 had paused deliveries."""
-        tenant = get_tenant(self.db, tenant_id)
-        with self.db.transaction():
-            self.db.execute(
-                "UPDATE connections SET is_active = true, deliveries_paused_at = NULL,"
-                " deliveries_paused_reason = NULL, updated_at = now() WHERE id = %s",
-                (tenant_id,),
-            )
-            if self.scheduler.get(tenant_id) is None:  # lost job: recreate it, running
-                self.scheduler.upsert(tenant_id, tenant.polling_interval_seconds)
-            else:
-                self.scheduler.resume(tenant_id)
-        log.info("tenant_resumed", connection_id=tenant_id)
-        return get_tenant(self.db, tenant_id)
-
-    def delete(self, tenant_id: str) -> None:
-        """Delete the job, the row (with its log, queue and sent records) and the secrets."""
-        tenant = get_tenant(self.db, tenant_id)
-        self.scheduler.delete(tenant_id)
-        self.db.execute("DELETE FROM connections WHERE id = %s", (tenant_id,))
-        for ref in (tenant.odoo_api_key_ref, tenant.webhook_secret_ref):
-            self.store.delete(ref)
-        log.info("tenant_deleted", connection_id=tenant_id)
+# Cloud Scheduler runs on cron, whose finest step is a minute: an interval must be a
+# number of minutes that divides an hour, or of hours that divides a day.
+_MINUTES = (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)
+_HOURS = (1, 2, 3, 4, 6, 8, 12, 24)
 
 
-def pause_deliveries(db: Database, tenant_id: str, answer: str | None) -> None:
-    """Stop sending to the tenant's webhook until an operator resumes it (after a 410)."""
-    reason = f"the webhook answered 410 Gone ({answer})"
-    db.execute(
-        "UPDATE connections SET deliveries_paused_at = now(), deliveries_paused_reason = %s,"
-        " updated_at = now() WHERE id = %s AND deliveries_paused_at IS NULL",
-        (reason, tenant_id),
+def cron_for(interval_seconds: int) -> str:
+    """The cron schedule that fires every `interval_seconds`; PermanentError if none does."""
+    minutes, rest = divmod(interval_seconds, 60)
+    if not rest and minutes in _MINUTES:
+        return "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
+    hours, rest = divmod(interval_seconds, 3600)
+    if not rest and hours in _HOURS:
+        return "0 0 * * *" if hours == 24 else f"0 */{hours} * * *"
+    allowed = (
+        ", ".join(str(m * 60) for m in _MINUTES) + ", " + ", ".join(str(h * 3600) for h in _HOURS)
     )
-    log.error("tenant_deliveries_paused", connection_id=tenant_id, reason=reason)
+    raise PermanentError(
+        f"polling interval {interval_seconds} s cannot be scheduled; use one of {allowed}"
+    )

@@ -12,35 +12,30 @@ import click
 
 from odoo_engines.core.errors import EngineError, PermanentError
 from odoo_engines.core.publish import get_publisher
-from odoo_engines.orders import outbox
-from odoo_engines.orders.poll import poll_tenant, recent_cycles
-from odoo_engines.orders.retry import retry_now
+from odoo_engines.orders import store
+from odoo_engines.orders.admin import TenantAdmin
+from odoo_engines.orders.handlers import poll_cycle
+from odoo_engines.orders.run import retry_now
 from odoo_engines.orders.scheduler_jobs import get_scheduler, job_id
 from odoo_engines.orders.secret_store import get_secret_store
+from odoo_engines.orders.settings import OrdersSettings, load_orders_settings
 from odoo_engines.orders.signing import new_webhook_secret, poll_token
 from odoo_engines.orders.tenant_check import check_tenant
-from odoo_engines.orders.tenants import (
-    Tenant,
-    TenantAdmin,
-    describe_since,
-    get_tenant,
-    list_tenants,
-    parse_since,
-)
+from odoo_engines.orders.tenants import Tenant, describe_since, parse_since
 
 from ..app import App, pass_app
 
 STATUSES = ("PENDING", "SUCCESS", "FAILED", "DISCARDED")
 
 
+def _orders(app: App) -> OrdersSettings:
+    return load_orders_settings(settings=app.settings)
+
+
 def _admin(app: App) -> TenantAdmin:
     db = app.db()
-    return TenantAdmin(
-        db,
-        get_secret_store(app.settings),
-        get_scheduler(app.settings, db),
-        app.settings.is_production,
-    )
+    orders = _orders(app)
+    return TenantAdmin(db, get_secret_store(orders), get_scheduler(orders, db), orders.production)
 
 
 def _status(tenant: Tenant) -> str:
@@ -121,7 +116,7 @@ def tenants_add(app: App, since: str, **options) -> None:
     except PermanentError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
     values = _values(options)
-    values.setdefault("webhook_url", app.settings.orders.default_webhook_url)
+    values.setdefault("webhook_url", _orders(app).default_webhook_url)
     generated = options["webhook_secret"] is None
     secret = new_webhook_secret() if generated else options["webhook_secret"]
     try:
@@ -150,11 +145,11 @@ def tenants_add(app: App, since: str, **options) -> None:
 def tenants_list(app: App) -> None:
     """All tenants with their state, last sync and retry queue (never a secret)."""
     db = app.db()
-    rows = list_tenants(db)
+    rows = store.list_tenants(db)
     if not rows:
         click.echo("no tenants; add one with `odoo-engines tenants add`")
         return
-    queue = outbox.pending_counts(db)
+    queue = store.pending_counts(db)
     click.echo(f"{'ID':<17} {'NAME':<24} {'STATUS':<18} {'EVERY':>6}  {'LAST SYNC':<24} QUEUE")
     for t in rows:
         counts = queue.get(t.id, {})
@@ -171,9 +166,9 @@ def tenants_list(app: App) -> None:
 def tenants_show(app: App, tenant_id: str) -> None:
     """One tenant: settings, scheduler job, secrets' location, recent cycles."""
     admin = _admin(app)
-    t = get_tenant(admin.db, tenant_id)
+    t = store.get_tenant(admin.db, tenant_id)
     job = admin.scheduler.get(t.id)
-    counts = outbox.pending_counts(admin.db).get(t.id, {})
+    counts = store.pending_counts(admin.db).get(t.id, {})
     lines = [
         ("id", t.id),
         ("name", t.name),
@@ -201,7 +196,7 @@ def tenants_show(app: App, tenant_id: str) -> None:
         )
     for label, value in lines:
         click.echo(f"{label + ':':<16}{value}")
-    cycles = recent_cycles(admin.db, t.id)
+    cycles = store.recent_cycles(admin.db, t.id)
     if cycles:
         click.echo("recent cycles:")
     for c in cycles:
@@ -266,7 +261,7 @@ def tenants_delete(app: App, tenant_id: str) -> None:
 def tenants_test(app: App, tenant_id: str) -> None:
     """Log in to the tenant's Odoo and send a `ping` event to its webhook."""
     admin = _admin(app)
-    checks = check_tenant(app.settings, get_tenant(admin.db, tenant_id), admin.store)
+    checks = check_tenant(_orders(app), store.get_tenant(admin.db, tenant_id), admin.store)
     for check in checks:
         click.echo(f"{check.name}: {'ok, ' if check.ok else 'FAILED: '}{check.detail}")
     if not all(check.ok for check in checks):
@@ -278,13 +273,13 @@ def tenants_test(app: App, tenant_id: str) -> None:
 @pass_app
 def poll(app: App, tenant_id: str) -> None:
     """Run one poll cycle for a tenant now (what the poll-tenant function does)."""
-    settings = app.settings
-    result = poll_tenant(
+    settings, orders = app.settings, _orders(app)
+    result = poll_cycle(
         app.db(),
-        settings,
+        orders,
         tenant_id,
-        get_secret_store(settings),
-        publisher=get_publisher(settings.gcp_project, settings.environment),
+        get_secret_store(orders),
+        get_publisher(settings.gcp_project, settings.environment),
     )
     if result.skipped:
         click.echo(f"skipped: {result.skipped}")
@@ -312,7 +307,7 @@ def retries() -> None:
 @pass_app
 def retries_list(app: App, tenant_id: str | None, status: str | None, limit: int) -> None:
     """Queue items, newest first."""
-    rows = outbox.retry_rows(app.db(), tenant_id, status.upper() if status else None, limit)
+    rows = store.retry_rows(app.db(), tenant_id, status.upper() if status else None, limit)
     if not rows:
         click.echo("the retry queue is empty")
         return
@@ -332,7 +327,7 @@ def retries_list(app: App, tenant_id: str | None, status: str | None, limit: int
 @pass_app
 def retries_show(app: App, item_id: int) -> None:
     """One queue item with its payload."""
-    row = outbox.retry_row(app.db(), item_id)
+    row = store.retry_row(app.db(), item_id)
     if row is None:
         raise PermanentError(f"no retry item {item_id}")
     payload = row.pop("payload")
@@ -348,8 +343,8 @@ def retries_show(app: App, item_id: int) -> None:
 @pass_app
 def retries_retry(app: App, item_id: int, force: bool) -> None:
     """Send an item now, with a fresh set of attempts (a discarded one only with --force)."""
-    store = get_secret_store(app.settings)
-    outcome = retry_now(app.db(), app.settings, store, item_id, force=force)
+    orders = _orders(app)
+    outcome = retry_now(app.db(), orders, get_secret_store(orders), item_id, force=force)
     if outcome.ok:
         click.echo(f"delivered (HTTP {outcome.status})")
     else:
@@ -361,6 +356,6 @@ def retries_retry(app: App, item_id: int, force: bool) -> None:
 @pass_app
 def retries_discard(app: App, item_id: int) -> None:
     """Give up on an item (it is kept, marked DISCARDED)."""
-    if not outbox.discard(app.db(), item_id):
+    if not store.discard(app.db(), item_id):
         raise PermanentError(f"no pending or failed retry item {item_id}")
     click.echo(f"discarded retry item {item_id}")

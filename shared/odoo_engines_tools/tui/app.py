@@ -128,7 +128,9 @@ class OperatorConsole(App):
             stop = threading.Event()
             self._poller_stop = stop
             poller = LocalPoller(
-                self.backend.settings, on_cycle=lambda _r: self.call_from_thread(self.refresh_all)
+                self.backend.settings,
+                on_cycle=lambda _r: self.call_from_thread(self.refresh_all),
+                orders=self.backend.orders,
             )
             self.call(poller.run, stop, group="poller")
         self.refresh_all()

@@ -15,18 +15,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from odoo_engines.consoles import dashboard
 from odoo_engines.core.checks import Check
 from odoo_engines.core.db import Database, connect
 from odoo_engines.core.settings import Settings
-from odoo_engines.orders import outbox
-from odoo_engines.orders.poll import CycleResult, poll_tenant
-from odoo_engines.orders.retry import retry_now
+from odoo_engines.orders import store
+from odoo_engines.orders.admin import TenantAdmin
+from odoo_engines.orders.delivery import Outcome
+from odoo_engines.orders.run import CycleResult, poll_tenant, retry_now
 from odoo_engines.orders.scheduler_jobs import Job, get_scheduler
 from odoo_engines.orders.secret_store import SecretStore, get_secret_store
+from odoo_engines.orders.settings import OrdersSettings, load_orders_settings
 from odoo_engines.orders.signing import new_webhook_secret
+from odoo_engines.orders.store import TenantStats, get_tenant, list_tenants
 from odoo_engines.orders.tenant_check import check_tenant
-from odoo_engines.orders.tenants import Tenant, TenantAdmin, get_tenant, list_tenants
+from odoo_engines.orders.tenants import Tenant
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class TenantLine:
     """A tenant with what the dashboard shows beside it."""
 
     tenant: Tenant
-    stats: dashboard.TenantStats
+    stats: TenantStats
     pending: int
     failed: int
 
@@ -52,8 +54,11 @@ class Snapshot:
 class OrdersBackend:
     """Tenants admin, poll and retry-queue actions for the console."""
 
-    def __init__(self, settings: Settings, db: Database | None = None):
+    def __init__(
+        self, settings: Settings, db: Database | None = None, orders: OrdersSettings | None = None
+    ):
         self.settings = settings
+        self.orders = orders or load_orders_settings(settings=settings)
         self._db = db
         self._owns_db = db is None
         self._lock = threading.RLock()
@@ -69,13 +74,11 @@ class OrdersBackend:
     @property
     def store(self) -> SecretStore:
         if self._store is None:
-            self._store = get_secret_store(self.settings)
+            self._store = get_secret_store(self.orders)
         return self._store
 
     def _admin(self, db: Database) -> TenantAdmin:
-        return TenantAdmin(
-            db, self.store, get_scheduler(self.settings, db), self.settings.is_production
-        )
+        return TenantAdmin(db, self.store, get_scheduler(self.orders, db), self.orders.production)
 
     def close(self) -> None:
         with self._lock:
@@ -87,18 +90,18 @@ class OrdersBackend:
     def snapshot(self, activity: int = 8) -> Snapshot:
         """Tenants with their figures, the recent cycles and the queue's totals."""
         with self._session() as db:
-            stats = dashboard.tenant_stats(db)
-            queue = outbox.pending_counts(db)
+            stats = store.tenant_stats(db)
+            queue = store.pending_counts(db)
             lines = [
                 TenantLine(
                     t,
-                    stats.get(t.id, dashboard.TenantStats()),
+                    stats.get(t.id, TenantStats()),
                     queue.get(t.id, {}).get("PENDING", 0),
                     queue.get(t.id, {}).get("FAILED", 0),
                 )
                 for t in list_tenants(db)
             ]
-            recent = dashboard.sync_log(db, limit=activity)
+            recent = store.sync_log(db, limit=activity)
         return Snapshot(
             lines,
             recent,
@@ -117,7 +120,7 @@ class OrdersBackend:
     def job(self, tenant_id: str) -> Job | None:
         """The tenant's scheduler job (Cloud Scheduler, or the local stand-in's row)."""
         with self._session() as db:
-            return get_scheduler(self.settings, db).get(tenant_id)
+            return get_scheduler(self.orders, db).get(tenant_id)
 
     def describe_secret(self, ref: str) -> str:
         """Where a secret is kept (never its value)."""
@@ -129,18 +132,18 @@ class OrdersBackend:
 
     def sync_log(self, tenant_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         with self._session() as db:
-            return dashboard.sync_log(db, tenant_id, limit)
+            return store.sync_log(db, tenant_id, limit)
 
     def retries(
         self, tenant_id: str | None = None, status: str | None = None, limit: int = 200
     ) -> list[dict[str, Any]]:
         with self._session() as db:
-            return outbox.retry_rows(db, tenant_id, status, limit)
+            return store.retry_rows(db, tenant_id, status, limit)
 
     def retry_item(self, item_id: int) -> dict[str, Any] | None:
         """One queue item with its payload (the exact body sent)."""
         with self._session() as db:
-            return outbox.retry_row(db, item_id)
+            return store.retry_row(db, item_id)
 
     # -- tenants admin ----------------------------------------------------------------
     def new_webhook_secret(self) -> str:
@@ -148,7 +151,7 @@ class OrdersBackend:
 
     @property
     def default_webhook_url(self) -> str:
-        return self.settings.orders.default_webhook_url
+        return self.orders.default_webhook_url
 
     def add_tenant(
         self,
@@ -185,7 +188,7 @@ class OrdersBackend:
         """Log in to the tenant's Odoo, then send a signed `ping` event to its webhook."""
         with self._session() as db:
             tenant = get_tenant(db, tenant_id)
-        return check_tenant(self.settings, tenant, self.store)
+        return check_tenant(self.orders, tenant, self.store)
 
     # -- work on a connection of its own --------------------------------------------------
     @contextmanager
@@ -199,13 +202,13 @@ class OrdersBackend:
     def poll_now(self, tenant_id: str) -> CycleResult:
         """One poll cycle of the tenant, as the poll-tenant function runs it."""
         with self._own_connection() as db:
-            return poll_tenant(db, self.settings, tenant_id, self.store)
+            return poll_tenant(db, self.orders, tenant_id, self.store)
 
-    def retry_now(self, item_id: int):
+    def retry_now(self, item_id: int) -> Outcome:
         """Send a queue item now with a fresh set of attempts; the delivery's outcome."""
         with self._own_connection() as db:
-            return retry_now(db, self.settings, self.store, item_id)
+            return retry_now(db, self.orders, self.store, item_id)
 
     def discard(self, item_id: int) -> bool:
         with self._session() as db:
-            return outbox.discard(db, item_id)
+            return store.discard(db, item_id)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-
-from odoo_engines.consoles.dashboard import ago, describe_cycle
 
 from .backend import Snapshot
 from .dialogs import ConfirmDialog, MessageDialog
@@ -212,3 +211,29 @@ class DashboardScreen(Screen):
 
     def action_retries(self) -> None:
         self.app.push_screen(RetryQueueScreen())
+
+
+def describe_cycle(row: dict[str, Any]) -> str:
+    """One line for the activity feed, as the seed's layout: '3 orders sent', '⚠ 1 failed'."""
+    if row["error_message"]:
+        return f"⚠ error: {row['error_message']}"
+    sent, failed = row["orders_sent"], row["orders_failed"]
+    if not sent and not failed:
+        return "0 new orders"
+    parts = []
+    if sent:
+        parts.append(f"{sent} order{'s' if sent != 1 else ''} sent")
+    if failed:
+        parts.append(f"⚠ {failed} failed, queued")
+    return ", ".join(parts)
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """'30s ago', '5m ago', '2h ago', '3d ago'; 'never' for None."""
+    if moment is None:
+        return "never"
+    seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"

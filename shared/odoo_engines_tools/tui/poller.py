@@ -10,16 +10,15 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from odoo_engines.consoles.dashboard import tenant_stats
 from odoo_engines.core.db import Database, connect
 from odoo_engines.core.errors import EngineError
 from odoo_engines.core.logging import get_logger
 from odoo_engines.core.settings import Settings
-from odoo_engines.orders.poll import CycleResult, OdooClients, poll_tenant
-from odoo_engines.orders.retry import RetryResult, run_retries
+from odoo_engines.orders.run import CycleResult, OdooClients, RetryResult, poll_tenant, run_retries
 from odoo_engines.orders.scheduler_jobs import LocalSchedulerJobs
 from odoo_engines.orders.secret_store import get_secret_store
-from odoo_engines.orders.tenants import list_tenants
+from odoo_engines.orders.settings import OrdersSettings, load_orders_settings
+from odoo_engines.orders.store import list_tenants, tenant_stats
 
 log = get_logger("consoles.poller")
 
@@ -32,11 +31,13 @@ class LocalPoller:
         settings: Settings,
         on_cycle: Callable[[CycleResult | RetryResult], None] = lambda _result: None,
         tick_seconds: float = 1.0,
+        orders: OrdersSettings | None = None,
     ):
         self.settings = settings
+        self.orders = orders or load_orders_settings(settings=settings)
         self.on_cycle = on_cycle
         self.tick_seconds = tick_seconds
-        self.store = get_secret_store(settings)
+        self.store = get_secret_store(self.orders)
         # logged-in Odoo clients kept between cycles, as a warm function instance keeps them
         self.clients = OdooClients()
 
@@ -68,10 +69,10 @@ class LocalPoller:
                 continue
             try:
                 self.on_cycle(
-                    poll_tenant(db, self.settings, tenant.id, self.store, clients=self.clients)
+                    poll_tenant(db, self.orders, tenant.id, self.store, clients=self.clients)
                 )
             except EngineError as exc:  # e.g. a secret that no longer decrypts
                 log.error("local_poll_failed", connection_id=tenant.id, error=str(exc))
-        retried = run_retries(db, self.settings, self.store)
+        retried = run_retries(db, self.orders, self.store)
         if retried.batches:
             self.on_cycle(retried)

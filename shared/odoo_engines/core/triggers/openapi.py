@@ -55,6 +55,7 @@ class Route:
     answer: dict[str, Any] | None = None
     errors: tuple[int, ...] = ()
     public: bool = False  # no API key needed
+    status: int = 200  # the success status (202 for work accepted for later)
     view: str = ""
 
 
@@ -121,7 +122,7 @@ def openapi_document(
             statuses.add(401)
         operation["security"] = [] if spec.public else [{"apiKey": []}]
         operation["responses"] = {
-            "200": {
+            str(spec.status): {
                 "description": "Success",
                 "content": {"application/json": {"schema": spec.answer or {"type": "object"}}},
             },

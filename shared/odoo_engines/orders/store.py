@@ -1,18 +1,23 @@
-"""The record of events to send (`sent_orders`) and of failed ones (`retry_queue`).
+"""Every statement on the orders engine's tables: `connections` (tenants), `sent_orders`
+(the record of events to send), `retry_queue` (failed ones), `sync_log` (one row per
+cycle) and `local_scheduler_jobs` (the local stand-in for Cloud Scheduler).
 
 An event is recorded before it is sent and marked after a 2xx, so a crash in between
 leaves an unsent record that the tenant's next cycle sends again with the same
-`webhook-id`; a marked event is never sent again. Every function here takes a batch and
-costs one statement.
+`webhook-id`; a marked event is never sent again. The outbox functions take a batch and
+cost one statement each. The consoles read these tables only through this module.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from ..core.db import Database
+from ..core.errors import NotFoundError
+from .tenants import Tenant
 
 
 @dataclass(frozen=True)
@@ -297,3 +302,216 @@ def pending_counts(db: Database) -> dict[str, dict[str, int]]:
     ):
         counts.setdefault(tenant_id, {})[status] = n
     return counts
+
+
+def now(db: Database) -> datetime:
+    """The database's clock (what `next_retry_at` is compared with)."""
+    moment: datetime = db.fetchval("SELECT now()")
+    return moment
+
+
+# -- tenants (`connections`) --------------------------------------------------------------
+# Column names below come from this module (Tenant's fields, tenants.EDITABLE), never
+# from input.
+_COLUMNS = ", ".join(f.name for f in fields(Tenant))
+_SELECT = f"SELECT {_COLUMNS} FROM connections"  # noqa: S608
+
+
+def _tenant(row: dict[str, Any]) -> Tenant:
+    if isinstance(row.get("poll_cursor"), str):
+        row = {**row, "poll_cursor": json.loads(row["poll_cursor"])}
+    return Tenant(**row)
+
+
+def get_tenant(db: Database, tenant_id: str) -> Tenant:
+    """The tenant with this id; NotFoundError (acknowledged by triggers) if there is none."""
+    rows = db.rows(_SELECT + " WHERE id = %s", (tenant_id,))
+    if not rows:
+        raise NotFoundError(f"no tenant with id {tenant_id!r}")
+    return _tenant(rows[0])
+
+
+def list_tenants(db: Database) -> list[Tenant]:
+    return [_tenant(r) for r in db.rows(_SELECT + " ORDER BY name, id")]
+
+
+def insert_tenant(db: Database, row: dict[str, Any]) -> None:
+    """A new `connections` row from checked values (keys are Tenant's field names)."""
+    columns, marks = ", ".join(row), ", ".join(["%s"] * len(row))
+    db.execute(
+        f"INSERT INTO connections ({columns}) VALUES ({marks})",  # noqa: S608
+        list(row.values()),
+    )
+
+
+def update_tenant(db: Database, tenant_id: str, values: dict[str, Any]) -> None:
+    """Set checked values (keys are Tenant's field names) on the tenant's row."""
+    assignments = ", ".join(f"{k} = %s" for k in values)
+    sql = f"UPDATE connections SET {assignments}, updated_at = now() WHERE id = %s"  # noqa: S608
+    db.execute(sql, [*values.values(), tenant_id])
+
+
+def set_tenant_active(db: Database, tenant_id: str, active: bool) -> None:
+    """Pause the tenant, or resume it (and its deliveries, if a 410 had paused them)."""
+    if active:
+        db.execute(
+            "UPDATE connections SET is_active = true, deliveries_paused_at = NULL,"
+            " deliveries_paused_reason = NULL, updated_at = now() WHERE id = %s",
+            (tenant_id,),
+        )
+    else:
+        db.execute(
+            "UPDATE connections SET is_active = false, updated_at = now() WHERE id = %s",
+            (tenant_id,),
+        )
+
+
+def delete_tenant(db: Database, tenant_id: str) -> None:
+    """The row, with its sync log, retry queue and sent records (ON DELETE CASCADE)."""
+    db.execute("DELETE FROM connections WHERE id = %s", (tenant_id,))
+
+
+def pause_deliveries(db: Database, tenant_id: str, reason: str) -> None:
+    """Stop sending to the tenant's webhook until an operator resumes it."""
+    db.execute(
+        "UPDATE connections SET deliveries_paused_at = now(), deliveries_paused_reason = %s,"
+        " updated_at = now() WHERE id = %s AND deliveries_paused_at IS NULL",
+        (reason, tenant_id),
+    )
+
+
+def save_poll_cursor(
+    db: Database, tenant_id: str, cursor: dict[str, Any] | None, last_order_id: int | None
+) -> None:
+    """Where the tenant's next page starts, and the last order id seen (if the page had one)."""
+    db.execute(
+        "UPDATE connections SET poll_cursor = %s::jsonb,"
+        " last_sync_order_id = COALESCE(%s, last_sync_order_id) WHERE id = %s",
+        (json.dumps(cursor), last_order_id, tenant_id),
+    )
+
+
+def mark_synced(db: Database, tenant_id: str) -> None:
+    """A cycle read every page: the tenant's last sync is now."""
+    db.execute("UPDATE connections SET last_sync_at = now() WHERE id = %s", (tenant_id,))
+
+
+# -- the cycles' log (`sync_log`) ---------------------------------------------------------
+@dataclass(frozen=True)
+class CycleRow:
+    """What one poll cycle did, as `sync_log` keeps it."""
+
+    connection_id: str
+    found: int
+    sent: int
+    failed: int
+    error: str | None
+    duration_ms: int
+    pages: int
+    odoo_calls: int
+
+
+def log_cycle(db: Database, cycle: CycleRow) -> None:
+    db.execute(
+        "INSERT INTO sync_log (connection_id, orders_found, orders_sent, orders_failed,"
+        " error_message, duration_ms, pages, odoo_calls)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            cycle.connection_id,
+            cycle.found,
+            cycle.sent,
+            cycle.failed,
+            cycle.error,
+            cycle.duration_ms,
+            cycle.pages,
+            cycle.odoo_calls,
+        ),
+    )
+
+
+def recent_cycles(db: Database, tenant_id: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The tenant's latest `sync_log` rows, newest first."""
+    return db.rows(
+        "SELECT synced_at, orders_found, orders_sent, orders_failed, error_message,"
+        " duration_ms, pages, odoo_calls FROM sync_log WHERE connection_id = %s"
+        " ORDER BY id DESC LIMIT %s",
+        (tenant_id, limit),
+    )
+
+
+def sync_log(db: Database, tenant_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """The latest poll cycles (of one tenant, or all), newest first, with the tenant's name."""
+    return db.rows(
+        "SELECT l.id, l.connection_id, c.name AS tenant, l.synced_at, l.orders_found,"
+        " l.orders_sent, l.orders_failed, l.error_message, l.duration_ms, l.pages, l.odoo_calls"
+        " FROM sync_log l JOIN connections c ON c.id = l.connection_id"
+        " WHERE %s::text IS NULL OR l.connection_id = %s ORDER BY l.id DESC LIMIT %s",
+        (tenant_id, tenant_id, limit),
+    )
+
+
+@dataclass(frozen=True)
+class TenantStats:
+    """What the dashboard shows beside a tenant: today's deliveries and recent errors."""
+
+    sent_today: int = 0
+    errors_24h: int = 0
+    last_error: str | None = None
+    last_cycle_at: datetime | None = None
+
+
+def tenant_stats(db: Database) -> dict[str, TenantStats]:
+    """Per tenant id: orders delivered since midnight UTC, failed cycles in the last 24 h."""
+    rows = db.fetchall(
+        "SELECT c.id,"
+        " (SELECT count(*) FROM sent_orders s WHERE s.connection_id = c.id"
+        "   AND s.sent_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),"
+        " (SELECT count(*) FROM sync_log l WHERE l.connection_id = c.id"
+        "   AND l.error_message IS NOT NULL AND l.synced_at > now() - interval '24 hours'),"
+        " (SELECT l.error_message FROM sync_log l WHERE l.connection_id = c.id"
+        "   AND l.synced_at > now() - interval '24 hours' ORDER BY l.id DESC LIMIT 1),"
+        " (SELECT max(l.synced_at) FROM sync_log l WHERE l.connection_id = c.id)"
+        " FROM connections c"
+    )
+    return {row[0]: TenantStats(*row[1:]) for row in rows}
+
+
+# -- the local stand-in for Cloud Scheduler (`local_scheduler_jobs`) ---------------------
+def upsert_local_job(
+    db: Database, name: str, topic: str, attributes: dict[str, str], schedule: str, paused: bool
+) -> None:
+    db.execute(
+        "INSERT INTO local_scheduler_jobs (name, topic, attributes, schedule, paused)"
+        " VALUES (%s, %s, %s::jsonb, %s, %s) ON CONFLICT (name) DO UPDATE SET"
+        " schedule = EXCLUDED.schedule, paused = EXCLUDED.paused, updated_at = now()",
+        (name, topic, json.dumps(attributes), schedule, paused),
+    )
+
+
+def set_local_job_paused(db: Database, name: str, paused: bool) -> bool:
+    """Pause or resume a job; False if there is no such job."""
+    found = db.fetchval(
+        "UPDATE local_scheduler_jobs SET paused = %s, updated_at = now()"
+        " WHERE name = %s RETURNING name",
+        (paused, name),
+    )
+    return found is not None
+
+
+def delete_local_job(db: Database, name: str) -> None:
+    db.execute("DELETE FROM local_scheduler_jobs WHERE name = %s", (name,))
+
+
+def local_job(db: Database, name: str) -> dict[str, Any] | None:
+    """The job's row (attributes decoded), or None."""
+    rows = db.rows(
+        "SELECT name, schedule, topic, attributes, paused FROM local_scheduler_jobs"
+        " WHERE name = %s",
+        (name,),
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if isinstance(row["attributes"], str):
+        row = {**row, "attributes": json.loads(row["attributes"])}
+    return row
