@@ -64,7 +64,7 @@ lint: $(STAMP)
 
 # Every benchmark script, one after the other (about 30 minutes; figures in the README).
 BENCHES := sandbox_odoo odoo_client embeddings products orders forecast_accuracy \
-	forecast_competitions forecast_speed knowledge enrichment reliability real_odoo
+	forecast_competitions forecast_speed knowledge enrichment reliability real_odoo archives
 bench: $(STAMP)
 	@for b in $(BENCHES); do echo "== tests/bench/$$b.py"; $(BIN)/python tests/bench/$$b.py || exit 1; done
 
