@@ -32,13 +32,13 @@ from .run import (
     ForecastPlanResult,
     ForecastShardResult,
     ProductionPlanResult,
-    SalesSyncResult,
     forecast_shard,
     production_plan,
     run_sales_sync,
     start_forecast,
 )
 from .settings import SalesSettings, load_sales_settings
+from .sync import SalesSyncResult
 
 log = get_logger("sales")
 

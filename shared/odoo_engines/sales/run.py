@@ -32,37 +32,9 @@ from .report import ReportFiles, write_report
 from .settings import SalesSettings
 from .store import load_plan_inputs, mark_planned, store_plan
 from .sync import JOB as SYNC_JOB
-from .sync import SyncCounts, sync_sales
+from .sync import SalesSyncResult, sync_sales
 
 FORECAST_JOB = "forecast"
-
-
-@dataclass
-class SalesSyncResult(RunResult):
-    """A sync run: what it read from Odoo and changed in `sales_items`."""
-
-    mode: str = "incremental"  # full | incremental (| forecast_only: no sync, a forecast asked)
-    pages: int = 0
-    orders: int = 0
-    lines_inserted: int = 0
-    lines_updated: int = 0
-    lines_removed: int = 0
-    lines_skipped: int = 0  # sections, notes, down payments
-    lines_cancelled: int = 0
-    state_changes: dict[str, int] = field(default_factory=dict)
-    complete: bool = False
-    odoo_calls: int = 0
-    odoo_version: str | None = None
-
-    def take(self, counts: SyncCounts) -> None:
-        """Take the counts of `sync_sales`."""
-        self.pages, self.orders = counts.pages, counts.orders
-        self.lines_inserted, self.lines_updated = counts.lines_inserted, counts.lines_updated
-        self.lines_removed, self.lines_skipped = counts.lines_removed, counts.lines_skipped
-        self.lines_cancelled = counts.state_changes.get("cancel", 0)
-        self.state_changes = dict(counts.state_changes)
-        self.complete = counts.complete
-        self.continued = not counts.complete
 
 
 @dataclass
@@ -121,12 +93,11 @@ def run_sales_sync(
         client = odoo()
         calls = client.calls
         try:
-            counts = sync_sales(db, client, full=full, budget=budget)
+            sync_sales(db, client, full=full, budget=budget, result=result)
         finally:
             result.odoo_calls = client.calls - calls
-        result.take(counts)
         result.odoo_version = str(client.version)
-        if counts.complete:
+        if result.complete:
             mark_success(db, SYNC_JOB)
 
     return recorded_run(db, SYNC_JOB, SalesSyncResult(mode=mode), work, scope=mode)

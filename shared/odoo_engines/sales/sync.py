@@ -15,13 +15,12 @@ budget runs out; the next run (a continuation message) resumes from the saved cu
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.db import Database
 from ..core.logging import get_logger
-from ..core.runs import TimeBudget, load_cursor, save_cursor
+from ..core.runs import RunResult, TimeBudget, load_cursor, save_cursor
 from ..odoo import OdooClient, many2one
 from .lines import (
     CONFIRMED,
@@ -43,17 +42,21 @@ BUDGET_RESERVE_SECONDS = 30.0  # stop early enough to save and publish a continu
 
 
 @dataclass
-class SyncCounts:
-    """What a sync run read and changed."""
+class SalesSyncResult(RunResult):
+    """A sync run: what it read from Odoo and changed in `sales_items`."""
 
+    mode: str = "incremental"  # full | incremental (| forecast_only: no sync, a forecast asked)
     pages: int = 0
     orders: int = 0
     lines_inserted: int = 0
     lines_updated: int = 0
     lines_removed: int = 0
     lines_skipped: int = 0  # sections, notes, down payments
-    state_changes: Counter[str] = field(default_factory=Counter)
+    lines_cancelled: int = 0
+    state_changes: dict[str, int] = field(default_factory=dict)
     complete: bool = False
+    odoo_calls: int = 0
+    odoo_version: str | None = None
 
 
 class _Products:
@@ -78,9 +81,11 @@ def sync_sales(
     full: bool = False,
     budget: TimeBudget | None = None,
     page_size: int | None = None,
-) -> SyncCounts:
-    """Sync changed orders since the saved cursor (all of them when `full`)."""
-    counts = SyncCounts()
+    result: SalesSyncResult | None = None,
+) -> SalesSyncResult:
+    """Sync changed orders since the saved cursor (all of them when `full`), counting
+    into `result`; out of time, `result.continued` (the cursor is saved)."""
+    counts = result or SalesSyncResult(mode="full" if full else "incremental")
     cursor = None if full else load_cursor(db, JOB)
     products, units = _Products(client), Units(client)
     pages = client.pages("sale.order", [], ORDER_FIELDS, cursor=cursor, page_size=page_size)
@@ -91,6 +96,7 @@ def sync_sales(
         moved = page.cursor != cursor
         if moved and budget is not None and budget.exhausted(BUDGET_RESERVE_SECONDS):
             log.info("sales_sync_budget_exhausted", pages=counts.pages)
+            counts.continued = True
             return counts
     counts.complete = True
     return counts
@@ -103,7 +109,7 @@ def _store_page(
     cursor: dict[str, Any],
     products: _Products,
     units: Units,
-    counts: SyncCounts,
+    counts: SalesSyncResult,
 ) -> None:
     confirmed = {o["id"]: o for o in orders if o.get("state") in CONFIRMED}
     others = [o for o in orders if o["id"] not in confirmed]
@@ -144,4 +150,6 @@ def _store_page(
     counts.lines_updated += updated
     counts.lines_removed += removed
     counts.lines_skipped += len(lines) - len(sale_lines)
-    counts.state_changes.update(changed)
+    for state, lines_changed in changed.items():
+        counts.state_changes[state] = counts.state_changes.get(state, 0) + lines_changed
+    counts.lines_cancelled = counts.state_changes.get("cancel", 0)
