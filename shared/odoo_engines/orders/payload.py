@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from typing import Any
 
+from ..odoo.records import many2one
+
 CONFIRMED = "order.confirmed"
 CANCELLED = "order.cancelled"
 PING = "ping"
@@ -93,15 +95,6 @@ def note_text(value: str | bool | None) -> str | None:
     return text or None
 
 
-def _id(value: Any) -> int | None:
-    """The id of a many2one value (`[id, name]`, a bare id, or false)."""
-    if isinstance(value, list | tuple) and value:
-        return int(value[0])
-    if isinstance(value, int) and not isinstance(value, bool) and value:
-        return value
-    return None
-
-
 def _text(value: Any) -> str | None:
     # Odoo sends unset char fields as false
     return value if isinstance(value, str) and value != "" else None
@@ -136,7 +129,7 @@ def _items(order: dict[str, Any], related: Related, odoo_db: str) -> list[dict[s
         line = related.lines.get(line_id)
         if not line or line.get("display_type"):  # sections, notes, subsections
             continue
-        product_id = _id(line.get("product_id"))
+        product_id = many2one(line.get("product_id"))[0]
         quantity = line.get("product_uom_qty") or 0
         if product_id is None or quantity <= 0:
             continue
@@ -157,8 +150,8 @@ def _items(order: dict[str, Any], related: Related, odoo_db: str) -> list[dict[s
 def _address(
     partner: dict[str, Any], related: Related, fallback_phone: str | None
 ) -> dict[str, Any]:
-    state = related.states.get(_id(partner.get("state_id")) or 0, {})
-    country = related.countries.get(_id(partner.get("country_id")) or 0, {})
+    state = related.states.get(many2one(partner.get("state_id"))[0] or 0, {})
+    country = related.countries.get(many2one(partner.get("country_id"))[0] or 0, {})
     return {
         "name": _text(partner.get("name")),
         "address1": _text(partner.get("street")),
@@ -176,8 +169,8 @@ def order_payload(
     order: dict[str, Any], related: Related, source: Source, event: str = CONFIRMED
 ) -> dict[str, Any]:
     """The webhook payload of one sale.order (with its related records in `related`)."""
-    customer = related.partners.get(_id(order.get("partner_id")) or 0, {})
-    shipping = related.partners.get(_id(order.get("partner_shipping_id")) or 0, customer)
+    customer = related.partners.get(many2one(order.get("partner_id"))[0] or 0, {})
+    shipping = related.partners.get(many2one(order.get("partner_shipping_id"))[0] or 0, customer)
     client_ref = _text(order.get("client_order_ref"))
     count = customer.get("sale_order_count")
     return {
