@@ -10,6 +10,7 @@ from functools import cached_property
 
 import click
 
+from odoo_engines.core.checks import Check
 from odoo_engines.core.settings import Settings, load_settings
 
 
@@ -51,3 +52,11 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def report_checks(checks: list[Check]) -> None:
+    """A connection check's answer: one line per dependency; exit status 1 if any failed."""
+    for check in checks:
+        click.echo(check.line())
+    if not all(check.ok for check in checks):
+        raise SystemExit(1)

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from ..app import App, pass_app
+from ..app import App, pass_app, report_checks
 
 
 @click.command("products")
@@ -19,11 +19,7 @@ def sync_products_command(app: App, full: bool, check: bool) -> None:
     from odoo_engines.products.handlers import check_products, sync_products
 
     if check or app.settings.test_connections_only:
-        checks = check_products(app.settings)
-        for item in checks:
-            click.echo(item.line())
-        if not all(c.ok for c in checks):
-            raise SystemExit(1)
+        report_checks(check_products(app.settings))
         return
     result = sync_products(app.settings, full=full or None)
     click.echo(

@@ -13,7 +13,7 @@ from odoo_engines.sales.production import PlanRow, qty
 from odoo_engines.sales.run import forecast_everything, forecast_report, run_sales_sync
 from odoo_engines.sales.settings import load_sales_settings
 
-from ..app import App, pass_app
+from ..app import App, pass_app, report_checks
 
 
 @click.command("sales")
@@ -25,11 +25,7 @@ from ..app import App, pass_app
 def sync_sales_command(app: App, full: bool, check: bool) -> None:
     """Sync confirmed sale order lines from Odoo into sales_items."""
     if check or app.settings.test_connections_only:
-        checks = check_sales(app.settings)
-        for item in checks:
-            click.echo(item.line())
-        if not all(c.ok for c in checks):
-            raise SystemExit(1)
+        report_checks(check_sales(app.settings))
         return
     result = run_sales_sync(app.db(), app.odoo, full=full or app.settings.force_full_sync)
     if result.skipped:
