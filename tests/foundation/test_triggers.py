@@ -9,7 +9,13 @@ from flask import Flask, Request
 from werkzeug.test import EnvironBuilder
 
 from http_fuzz import CountingStream
-from odoo_engines.core.errors import ConfigError, PermanentError, TransientError
+from odoo_engines.core.errors import (
+    ConfigError,
+    ConflictError,
+    InvalidValueError,
+    PermanentError,
+    TransientError,
+)
 from odoo_engines.core.triggers import HttpError, Router, json_body, pubsub_handler, require_api_key
 from odoo_engines_tools.sandbox.scheduler import pubsub_event
 
@@ -122,6 +128,27 @@ def test_unexpected_errors_hide_their_details():
 def test_transient_errors_answer_503_with_retry_after():
     r = _client(_router()).get("/down")
     assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
+
+
+def test_domain_errors_answer_their_status_with_their_details():
+    """The work raises errors of the domain (core.errors), never HTTP ones: the router
+    maps a conflict to 409 with its details and a refused value to 422 naming it."""
+    router = Router("t")
+
+    @router.route("/sell")
+    def sell(request):
+        raise ConflictError("only 5 in stock", stock=5)
+
+    @router.route("/file")
+    def file(request):
+        raise InvalidValueError("not a known category", field="category")
+
+    c = _client(router)
+    conflict = c.get("/sell")
+    assert conflict.status_code == 409
+    assert (conflict.json["error"], conflict.json["stock"]) == ("only 5 in stock", 5)
+    invalid = c.get("/file")
+    assert (invalid.status_code, invalid.json["field"]) == (422, "category")
 
 
 def test_a_misconfiguration_is_a_503_without_its_details():

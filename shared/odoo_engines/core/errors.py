@@ -1,4 +1,9 @@
-"""The one error hierarchy of the suite: it decides every retry."""
+"""The one error hierarchy of the suite: it decides every retry (and every HTTP status:
+`core.triggers.http.Router` maps each class to one)."""
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class EngineError(Exception):
@@ -23,3 +28,20 @@ class NotFoundError(PermanentError):
 
 class QueryError(PermanentError):
     """The database refused a statement for good; its text is for logs, not for callers."""
+
+
+class ConflictError(PermanentError):
+    """The stored state refuses the request and nothing was changed (HTTP 409); `details`
+    are safe to show the caller."""
+
+    def __init__(self, message: str, **details: Any):
+        super().__init__(message)
+        self.details = details
+
+
+class InvalidValueError(PermanentError):
+    """A value the caller sent is not allowed (HTTP 422); `field` names it."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field

@@ -22,9 +22,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.db import Database, text_hash
-from ..core.errors import NotFoundError, PermanentError, TransientError
+from ..core.errors import (
+    ConflictError,
+    InvalidValueError,
+    NotFoundError,
+    PermanentError,
+    TransientError,
+)
 from ..core.logging import get_logger
-from ..core.triggers import HttpError
 from . import store
 from .settings import EnrichmentSettings
 from .validation import Edit, NewProduct, Sale
@@ -119,11 +124,10 @@ def record_sale(db: Database, settings: EnrichmentSettings, product_id: int, sal
             new_stock = sale.new_stock
         else:
             if product["stock"] is None:
-                raise HttpError(409, "this product's stock is not tracked here; send new_stock")
+                raise ConflictError("this product's stock is not tracked here; send new_stock")
             new_stock = product["stock"] - sale.quantity
             if new_stock < 0:
-                raise HttpError(
-                    409,
+                raise ConflictError(
                     f"cannot sell {sale.quantity}: only {product['stock']} in stock",
                     stock=product["stock"],
                 )
@@ -158,8 +162,8 @@ def edit_product(
     if edit.category is not None:
         categories = store.known_categories(db, settings.default_categories)
         if edit.category not in categories:
-            raise HttpError(
-                422, f"category: {edit.category!r} is not a known category", field="category"
+            raise InvalidValueError(
+                f"category: {edit.category!r} is not a known category", field="category"
             )
     with db.transaction():
         if store.get_product(db, product_id, lock=True) is None:

@@ -21,7 +21,15 @@ from flask import Request, Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from ..errors import ConfigError, NotFoundError, PermanentError, QueryError, TransientError
+from ..errors import (
+    ConfigError,
+    ConflictError,
+    InvalidValueError,
+    NotFoundError,
+    PermanentError,
+    QueryError,
+    TransientError,
+)
 from ..logging import get_logger, set_trace
 
 log = get_logger("http")
@@ -162,6 +170,10 @@ class Router:
             return _error(exc.status, exc.message, trace_id, **exc.extra)
         except NotFoundError as exc:
             return _error(404, str(exc), trace_id)
+        except ConflictError as exc:
+            return _error(409, str(exc), trace_id, **exc.details)
+        except InvalidValueError as exc:
+            return _error(422, str(exc), trace_id, field=exc.field)
         except ConfigError as exc:  # the operator's to fix; the caller may retry after
             log.error("service misconfigured", path=request.path, error=str(exc))
             return _error(503, "the service is misconfigured; the trace id identifies it in "
