@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -28,6 +28,11 @@ log = get_logger("runs")
 CONTINUATION = "continuation"
 
 
+# A result field kept for the caller only (`field(default=…, metadata=NOT_RECORDED)`): what
+# it holds is stored elsewhere, and a run record says what it is by its other fields.
+NOT_RECORDED = {"recorded": False}
+
+
 @dataclass
 class RunResult:
     """What every run returns and records in `runs.result`; engines add their counts."""
@@ -40,7 +45,8 @@ class RunResult:
     sql_statements: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What `runs.result` records: every field but those marked NOT_RECORDED."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.metadata != NOT_RECORDED}
 
 
 R = TypeVar("R", bound=RunResult)

@@ -315,13 +315,6 @@ def message_env(data: Mapping[str, object], env: Mapping[str, str] | None = None
     return merged
 
 
-def settings_for_message(
-    data: Mapping[str, object], env: Mapping[str, str] | None = None
-) -> Settings:
-    """Settings from the environment, with run modes given in a message's JSON on top."""
-    return load_settings(message_env(data, env))
-
-
 # The seed systems' names that moved: read when the new name is not set.
 SEED_ALIASES = {
     "LOG_LEVEL": "POLLER_LOG_LEVEL",

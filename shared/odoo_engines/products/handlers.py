@@ -17,7 +17,7 @@ from ..core.errors import EngineError
 from ..core.logging import get_logger
 from ..core.publish import PRODUCT_SYNC, Publisher, get_publisher
 from ..core.runs import CONTINUATION, publish_continuation
-from ..core.settings import Settings, load_settings, settings_for_message
+from ..core.settings import Settings, load_settings, message_env
 from ..core.triggers import PubSubMessage
 from ..embeddings import embedding_probe, get_embedder
 from ..odoo import OdooClient, odoo_probe
@@ -32,7 +32,7 @@ _OLD_CONTINUATION = "resume"
 
 def handle_product_sync(message: PubSubMessage) -> None:
     """Modes come from the environment or the message (`{"force_full_sync": true}`)."""
-    settings = settings_for_message(message.data)
+    settings = load_settings(message_env(message.data))
     if settings.test_connections_only:
         require_ok(check_products(settings))  # a failure is logged and acknowledged
         log.info("connections_ok")

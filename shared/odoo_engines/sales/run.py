@@ -8,13 +8,12 @@ Only the sync holds its job's advisory lock: the forecast's shards run side by s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ..core.db import Database
-from ..core.runs import RunResult, TimeBudget, mark_success, recorded_run
+from ..core.runs import NOT_RECORDED, RunResult, TimeBudget, mark_success, recorded_run
 from ..odoo import OdooClient
 from .forecasting import ForecastRun, forecast_sku, forecast_window, plan_run, run_shard
 from .history import load_histories, months_between
@@ -44,10 +43,7 @@ class ForecastPlanResult(RunResult):
     run_id: str = ""
     skus: int = 0
     shards: int = 0
-    run: ForecastRun | None = None  # not recorded: the fields above say what it is
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(replace(self, run=None)).items() if k != "run"}
+    run: ForecastRun | None = field(default=None, metadata=NOT_RECORDED)
 
 
 @dataclass
@@ -72,10 +68,7 @@ class ProductionPlanResult(RunResult):
     skus: int = 0
     priorities: dict[str, int] = field(default_factory=dict)
     odoo_calls: int = 0
-    rows: list[PlanRow] = field(default_factory=list)  # not recorded: `production_forecast`
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(replace(self, rows=[])).items() if k != "rows"}
+    rows: list[PlanRow] = field(default_factory=list, metadata=NOT_RECORDED)  # the table has them
 
 
 def run_sales_sync(
