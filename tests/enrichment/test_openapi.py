@@ -31,6 +31,8 @@ def test_openapi_documents_every_route_the_function_serves(make_client):
         assert document["paths"][path]["get"]["security"] == []
     for path in ("/products", "/alerts", "/panel/api/plan", "/panel/api/search"):
         assert document["paths"][path]["get"]["security"] == [{"apiKey": []}]
+    # the success status documented is the one served (a created product answers 201)
+    assert "201" in document["paths"]["/products"]["post"]["responses"]
 
 
 def test_every_route_not_public_asks_for_the_key(make_client):

@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from .errors import TransientError
@@ -87,10 +88,16 @@ _local = LocalPublisher()
 
 
 def get_publisher(project: str | None, environment: str) -> Publisher:
-    """Google's publisher when a project is set outside local runs; else the local queue."""
+    """Google's publisher when a project is set outside local runs (one per project and
+    process: its client keeps its connections); else the local queue."""
     if project and environment not in ("local", "test"):
-        return GooglePublisher(project)
+        return _google_publisher(project)
     return _local
+
+
+@cache
+def _google_publisher(project: str) -> GooglePublisher:
+    return GooglePublisher(project)
 
 
 def local_publisher() -> LocalPublisher:

@@ -288,8 +288,9 @@ class EnrichApi:
         return _page_json([product_json(r) for r in rows], total, limit, offset)
 
     @route("POST", "/products", summary="Create a product the LLM describes and files "
-           "(`{name, keywords, stock}`; 201)", errors=(400, 413, 422, 502, 503))  # fmt: skip
-    def create_product(self, request: Request) -> tuple[dict[str, Any], int]:
+           "(`{name, keywords, stock}`)", errors=(400, 413, 422, 502, 503),
+           status=201)  # fmt: skip
+    def create_product(self, request: Request) -> dict[str, Any]:
         """POST /products {name, keywords, stock} → 201 with the described, filed product."""
         settings = self.resources.enrichment
         new = parse_new_product(json_body(request, settings.max_body_bytes))
@@ -316,7 +317,7 @@ class EnrichApi:
             created = run.save_product(db, settings, new, enrichment)
         body = product_json(created.product)
         body["alert"] = alert_json(created.alert)
-        return body, 201
+        return body
 
     @route("GET", f"/products/<{ID}:product_id>", summary="One product")
     def get_product(self, request: Request, product_id: int) -> dict[str, Any]:

@@ -18,7 +18,6 @@ its settings, one database connection and its clients.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import threading
@@ -26,14 +25,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property, wraps
 from typing import Any
 
 from flask import Request
 
 from .. import __version__
 from ..core.db import Database, KeptConnection, connect
-from ..core.errors import NotFoundError, PermanentError
+from ..core.errors import ConflictError, NotFoundError, PermanentError
 from ..core.logging import get_logger
 from ..core.publish import POLL_TENANT, Publisher, get_publisher
 from ..core.runs import publish_continuation
@@ -49,6 +48,8 @@ from .tenants import is_tenant_id
 
 log = get_logger("orders.handlers")
 _clients = OdooClients()  # kept while this instance stays warm
+# One secret store per instance (and settings): its Secret Manager client keeps its channel.
+_secret_store = cache(get_secret_store)
 
 
 # -- Pub/Sub: poll-tenant and webhook-retry -------------------------------------------------
@@ -85,7 +86,7 @@ def handle_poll_tenant(message: PubSubMessage) -> None:
             db,
             orders,
             tenant_id,
-            get_secret_store(orders),
+            _secret_store(orders),
             get_publisher(settings.gcp_project, settings.environment),
             clients=_clients,
         )
@@ -99,7 +100,7 @@ def handle_webhook_retry(message: PubSubMessage) -> None:
     orders = load_orders_settings(settings=settings)
     db = connect(settings)
     try:
-        run_retries(db, orders, get_secret_store(orders))
+        run_retries(db, orders, _secret_store(orders))
     finally:
         db.close()
 
@@ -139,7 +140,7 @@ def tenant_caller(view: Callable[..., Any]) -> Callable[..., Any]:
     """The route needs the tenant's webhook secret (header) or poll token (`?token=`);
     the view gets the checked `_Caller` after the tenant id."""
 
-    @functools.wraps(view)
+    @wraps(view)
     def checked(api: OrdersApi, request: Request, tenant_id: str) -> Any:
         caller = api.caller(tenant_id) if is_tenant_id(tenant_id) else None
         # the same answer for a malformed id, an unknown tenant and a wrong secret
@@ -171,7 +172,7 @@ class OrdersApi:
 
     @cached_property
     def secrets(self) -> SecretStore:
-        return get_secret_store(self.orders)
+        return _secret_store(self.orders)
 
     @cached_property
     def publisher(self) -> Publisher:
@@ -206,14 +207,12 @@ class OrdersApi:
         status=202,
     )
     @tenant_caller
-    def request_poll(
-        self, request: Request, tenant_id: str, caller: _Caller
-    ) -> tuple[dict[str, str], int]:
+    def request_poll(self, request: Request, tenant_id: str, caller: _Caller) -> dict[str, str]:
         """Publish a poll-tenant message for the tenant (202)."""
         if not caller.is_active:
-            raise HttpError(409, "the tenant is paused")
+            raise ConflictError("the tenant is paused")
         message_id = self.publisher.publish(POLL_TENANT, {"reason": "api"}, connection_id=tenant_id)
-        return {"connection_id": tenant_id, "message_id": message_id}, 202
+        return {"connection_id": tenant_id, "message_id": message_id}
 
     def caller(self, tenant_id: str) -> _Caller:
         """What the tenant's callers must show: cached, else read from the database and

@@ -129,7 +129,7 @@ def _items(order: dict[str, Any], related: Related, odoo_db: str) -> list[dict[s
         line = related.lines.get(line_id)
         if not line or line.get("display_type"):  # sections, notes, subsections
             continue
-        product_id = many2one(line.get("product_id"))[0]
+        product_id = many2one(line.get("product_id"))[0] or None
         quantity = line.get("product_uom_qty") or 0
         if product_id is None or quantity <= 0:
             continue

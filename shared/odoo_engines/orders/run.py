@@ -324,8 +324,8 @@ class _Cycle:
 
     def _finish(self, started: float, best_effort: bool = False) -> None:
         result = self.result
-        result.duration_ms = int((time.monotonic() - started) * 1000)
-        result.duration_seconds = round(time.monotonic() - started, 3)
+        elapsed = time.monotonic() - started
+        result.duration_ms, result.duration_seconds = int(elapsed * 1000), round(elapsed, 3)
         result.sql_statements = self.db.statements - self.statements_before
         if self.client is not None:
             result.odoo_calls = self.client.calls - self.calls_before
@@ -334,19 +334,7 @@ class _Cycle:
                 self.client.close()
         result.success = result.error is None
         try:
-            store.log_cycle(
-                self.db,
-                store.CycleRow(
-                    result.connection_id,
-                    result.found,
-                    result.sent,
-                    result.failed,
-                    result.error,
-                    result.duration_ms,
-                    result.pages,
-                    result.odoo_calls,
-                ),
-            )
+            store.log_cycle(self.db, result)
         except Exception:
             if not best_effort:
                 raise
@@ -359,6 +347,7 @@ def run_retries(
     """Send every due item of active tenants, batch by batch, until none is due or time is up."""
     budget = budget or TimeBudget(orders.time_budget_seconds)
     result = RetryResult()
+    statements = db.statements
     known: dict[str, str | None] = {}
     # items due when the run starts: one attempt each per run, however short the backoff
     started = store.now(db)
@@ -376,6 +365,7 @@ def run_retries(
                 break  # the rest waits for the next run (every minute)
     result.success = True
     result.duration_seconds = round(budget.elapsed(), 3)
+    result.sql_statements = db.statements - statements
     if result.batches:
         log.info("retries_done", **vars(result))
     return result
@@ -438,12 +428,11 @@ def _attempt(
     sent = sender.send_all([d for _, d in deliveries])
     outcomes.update({item.id: o for (item, _), o in zip(deliveries, sent, strict=True)})
     rows: list[tuple[RetryItem, bool, int | None, str | None, float | None]] = []
+    gone: dict[str, str | None] = {}  # tenant → its webhook's 410 answer: paused once
     for item in items:
         outcome = outcomes[item.id]
         if outcome.gone:
-            pause_deliveries(
-                db, item.event.connection_id, f"webhook answered 410 Gone: {outcome.error}"
-            )
+            gone.setdefault(item.event.connection_id, outcome.error)
         if not outcome.attempted:
             continue  # stays as it was: nothing was sent
         if outcome.ok:
@@ -465,6 +454,8 @@ def _attempt(
             result.failed += 1
             delay = retry_delay(attempts, orders, outcome.retry_after)
         rows.append((item, False, outcome.status, outcome.error, delay))
+    for tenant_id, answer in gone.items():
+        pause_deliveries(db, tenant_id, answer)
     store.record_attempts(db, rows)
     return [outcomes[item.id] for item in items]
 

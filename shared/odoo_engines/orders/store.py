@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.db import Database
 from ..core.errors import NotFoundError
 from .tenants import Tenant
+
+if TYPE_CHECKING:
+    from .run import CycleResult
 
 
 @dataclass(frozen=True)
@@ -397,21 +400,8 @@ def mark_synced(db: Database, tenant_id: str) -> None:
 
 
 # -- the cycles' log (`sync_log`) ---------------------------------------------------------
-@dataclass(frozen=True)
-class CycleRow:
-    """What one poll cycle did, as `sync_log` keeps it."""
-
-    connection_id: str
-    found: int
-    sent: int
-    failed: int
-    error: str | None
-    duration_ms: int
-    pages: int
-    odoo_calls: int
-
-
-def log_cycle(db: Database, cycle: CycleRow) -> None:
+def log_cycle(db: Database, cycle: CycleResult) -> None:
+    """Keep what one poll cycle did in `sync_log`."""
     db.execute(
         "INSERT INTO sync_log (connection_id, orders_found, orders_sent, orders_failed,"
         " error_message, duration_ms, pages, odoo_calls)"

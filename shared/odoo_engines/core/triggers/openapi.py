@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Request
+from flask import Request, Response
 
 from ..errors import PermanentError
 from ..schema import validate
@@ -80,21 +80,27 @@ def routes_of(api: type | object) -> Iterator[Route]:
 
 def mount(router: Router, api: object, auth: Callable[[Request], None] | None = None) -> None:
     """Register every `@route` method of `api` on `router`; `auth(request)` runs before
-    each route that is not `public` (it raises HttpError to refuse)."""
+    each route that is not `public` (it raises HttpError to refuse); a view returns its
+    body, sent with the route's `status`."""
     for spec in routes_of(api):
-        view = getattr(api, spec.view)
-        if auth is not None and not spec.public:
-            view = _guarded(view, auth)
-        router.route(spec.path, methods=(spec.method,))(view)
+        router.route(spec.path, methods=(spec.method,))(
+            _view(getattr(api, spec.view), spec.status, None if spec.public else auth)
+        )
 
 
-def _guarded(view: Callable[..., Any], auth: Callable[[Request], None]) -> Callable[..., Any]:
+def _view(
+    view: Callable[..., Any], status: int, auth: Callable[[Request], None] | None
+) -> Callable[..., Any]:
+    """`view` behind `auth`, its answer sent with the route's declared success status."""
+
     @wraps(view)
-    def guarded(request: Request, **path_args: Any) -> Any:
-        auth(request)
-        return view(request, **path_args)
+    def answer(request: Request, **path_args: Any) -> Any:
+        if auth is not None:
+            auth(request)
+        result = view(request, **path_args)
+        return result if status == 200 or isinstance(result, Response) else (result, status)
 
-    return guarded
+    return answer
 
 
 def openapi_document(
