@@ -142,21 +142,18 @@ def acknowledge_alert(db: Database, alert_id: int) -> dict[str, Any] | None:
 # -- the synced catalogue (origin `odoo`, keyed by the product.product id) --------------
 
 
-def catalogue_synced(db: Database) -> bool:
-    """Whether the products engine has synced any product yet."""
-    return products_store.any_synced(db)
-
-
 def missing_descriptions(db: Database, limit: int | None) -> list[dict[str, Any]]:
     """Active catalogue products without a description, with their enrichment if any
     (description, description_source, input_hash, written_back_hash; None without one)."""
     products = products_store.without_description(db, limit)
+    if not products:
+        return []
     enriched = {
         row["odoo_id"]: row
         for row in db.rows(
             "SELECT odoo_id, description, description_source,"
             " description_provenance ->> 'input_hash' AS input_hash, written_back_hash"
-            " FROM enriched_products WHERE odoo_id = ANY(%s)",
+            " FROM enriched_products WHERE odoo_id = ANY(%s::int[])",
             ([p["odoo_id"] for p in products],),
         )
     }

@@ -8,7 +8,6 @@ when its input changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from ..core.db import text_hash
 from ..core.errors import PermanentError
 from ..core.logging import get_logger
 from ..core.schema import shorten
@@ -52,8 +52,7 @@ class Prompt:
 
     @property
     def input_hash(self) -> str:
-        sent = json.dumps([self.system, self.user, self.schema], sort_keys=True)
-        return hashlib.sha256(sent.encode()).hexdigest()
+        return text_hash(json.dumps([self.system, self.user, self.schema], sort_keys=True))
 
 
 @dataclass(frozen=True)

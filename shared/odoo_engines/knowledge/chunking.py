@@ -14,10 +14,11 @@ Each window is scanned once, so the work is linear in the text.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zlib
 from dataclasses import dataclass
+
+from ..core.db import text_hash
 
 # Where a cut may fall: just after the match (the next chunk's text starts there).
 _PARAGRAPH_END = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -75,8 +76,7 @@ def chunk_text(text: str, size: int = 1000, overlap: int = 200, max_chunks: int 
         if piece:
             total += 1
             if len(chunks) < max_chunks:
-                digest = hashlib.sha256(piece.encode("utf-8", "surrogatepass")).hexdigest()
-                chunks.append(Chunk(len(chunks), piece, start, end, digest))
+                chunks.append(Chunk(len(chunks), piece, start, end, text_hash(piece)))
         if end >= n:
             break
         start = _next_start(text, start, end, overlap)

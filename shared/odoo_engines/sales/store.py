@@ -286,7 +286,8 @@ def store_plan(db: Database, run_id: str | None, month: date, rows: Sequence[Pla
 
 def tables_exist(db: Database, *tables: str) -> bool:
     """The sales migrations made these tables (the engine may not run on this database)."""
-    return all(db.fetchval("SELECT to_regclass(%s) IS NOT NULL", (t,)) for t in tables)
+    sql = "SELECT bool_and(to_regclass(name) IS NOT NULL) FROM unnest(%s::text[]) AS name"
+    return bool(db.fetchval(sql, (list(tables),)))
 
 
 def latest_plan_month(db: Database) -> tuple[int, int] | None:

@@ -32,6 +32,7 @@ def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool)
     from odoo_engines.enrichment.run import enrich_missing
     from odoo_engines.enrichment.settings import load_enrichment_settings
     from odoo_engines.enrichment.writer import build_writer
+    from odoo_engines.products import store as products_store
 
     if not missing:
         raise click.UsageError("say what to enrich: --missing (products without a description)")
@@ -39,7 +40,7 @@ def enrich_command(app: App, missing: bool, limit: int | None, write_back: bool)
     set_trace(trace)
     structlog.contextvars.bind_contextvars(trace_id=trace)
     db = app.db()
-    if not store.catalogue_synced(db):
+    if not products_store.any_synced(db):
         raise ConfigError("no products synced yet: run `odoo-engines sync products` first")
     settings = load_enrichment_settings()
     breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_open_seconds)
