@@ -59,13 +59,7 @@ def seasonal_average(y: np.ndarray, h: int, m: int) -> np.ndarray:
 
 def ses(y: np.ndarray, h: int, m: int) -> np.ndarray:
     """Simple exponential smoothing; the weight is chosen on the one-step squared error."""
-    level = np.full(SES_ALPHAS.size, y[: min(y.size, 3)].mean())
-    sse = np.zeros(SES_ALPHAS.size)
-    for value in y:
-        error = value - level
-        sse += error * error
-        level += SES_ALPHAS * error
-    return np.full(h, level[int(np.argmin(sse))])
+    return np.full(h, _ses_fit(y, y[: min(y.size, 3)].mean(), SES_ALPHAS)[1])
 
 
 def croston_sba(y: np.ndarray, h: int, m: int) -> np.ndarray:
@@ -174,17 +168,19 @@ def _theta_seasonal(y: np.ndarray, m: int) -> tuple[np.ndarray, bool] | None:
 THETA_ALPHAS = np.linspace(0.005, 1.0, 200)
 
 
-def _ses_fit(y: np.ndarray, initial: float) -> tuple[float, float]:
-    """SES from a known initial level with the weight of least one-step squared error;
-    returns (alpha, the level after the last observation)."""
-    level = np.full(THETA_ALPHAS.size, float(initial))
-    sse = np.zeros(THETA_ALPHAS.size)
+def _ses_fit(
+    y: np.ndarray, initial: float, alphas: np.ndarray = THETA_ALPHAS
+) -> tuple[float, float]:
+    """SES from a known initial level with the weight (of `alphas`) of least one-step
+    squared error; returns (alpha, the level after the last observation)."""
+    level = np.full(alphas.size, float(initial))
+    sse = np.zeros(alphas.size)
     for value in y:
         error = value - level
         sse += error * error
-        level += THETA_ALPHAS * error
+        level += alphas * error
     best = int(np.argmin(sse))
-    return float(THETA_ALPHAS[best]), float(level[best])
+    return float(alphas[best]), float(level[best])
 
 
 # Holt-Winters' grid: level, trend (a share of the level's weight), season and damping.
@@ -295,17 +291,31 @@ def airline(y: np.ndarray, h: int, m: int) -> np.ndarray:
 def airline_log(y: np.ndarray, h: int, m: int) -> np.ndarray:
     """The airline model on logarithms (a multiplicative season) when every month is
     positive, else on the data as they are."""
-    y = y[-RECENT_SEASONS * m :]
+    return _on_recent_logs(_airline, y, h, m)
+
+
+def _on_recent_logs(
+    fit: Callable[[np.ndarray, int, int], np.ndarray], y: np.ndarray, h: int, m: int
+) -> np.ndarray:
+    """`fit` on the last `RECENT_SEASONS`, on logarithms when every month is positive (a
+    multiplicative season; the forecast is taken back out of logs), else as they are."""
+    y = y[-RECENT_SEASONS * m :].astype(float)
     if y.min() <= 0:
-        return airline(y, h, m)
+        return fit(y, h, m)
     with np.errstate(over="ignore"):
-        on_logs: np.ndarray = np.exp(_airline(np.log(y), h, m))
-        return on_logs
+        levels: np.ndarray = np.exp(fit(np.log(y), h, m))
+    return levels
+
+
+def fits_two_seasons(n: int, m: int) -> bool:
+    """Whether `n` months hold two whole seasons of `m` and two months more (what the
+    airline and seasonal AR models need to fit)."""
+    return m >= 2 and n >= 2 * m + 2
 
 
 def _airline(z: np.ndarray, h: int, m: int) -> np.ndarray:
     n = z.size
-    if m < 2 or n < 2 * m + 2:
+    if not fits_two_seasons(n, m):
         raise ValueError("the airline model needs two seasons and two months")
     # w is z differenced once at lag 1 and once at lag m; a holds its innovations
     w = z[m + 1 :] - z[m:-1] - z[1:-m] + z[: -m - 1]
@@ -339,17 +349,12 @@ def seasonal_ar(y: np.ndarray, h: int, m: int) -> np.ndarray:
     when every month is positive: this year follows last year, by a growth that persists
     from month to month (the airline model lets it wander). Needs two seasons and two
     months; the two weights minimise the conditional sum of squares over a grid."""
-    y = y[-RECENT_SEASONS * m :]
-    if y.min() <= 0:
-        return _seasonal_ar(y.astype(float), h, m)
-    with np.errstate(over="ignore"):
-        levels: np.ndarray = np.exp(_seasonal_ar(np.log(y), h, m))
-    return levels
+    return _on_recent_logs(_seasonal_ar, y, h, m)
 
 
 def _seasonal_ar(z: np.ndarray, h: int, m: int) -> np.ndarray:
     n = z.size
-    if m < 2 or n < 2 * m + 2:
+    if not fits_two_seasons(n, m):
         raise ValueError("the seasonal AR model needs two seasons and two months")
     growth = z[m:] - z[:-m]  # this month against the same month a year before
     constant = growth.mean()

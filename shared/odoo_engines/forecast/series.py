@@ -46,7 +46,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .demand import NO_DEMAND, classify_demand
-from .methods import METHODS, Method, candidates
+from .methods import METHODS, Method, candidates, fits_two_seasons
 from .metrics import naive_scale
 
 MIN_HISTORY = 18  # months: a season to learn from plus half a season to backtest on
@@ -192,7 +192,9 @@ def _selected_forecast(y: np.ndarray, h: int, m: int, demand_class: str) -> Fore
             failed.append(choice.name)
             continue
         if offered.ensemble and ensemble_fits(y.size, m):
-            choice, mean = _ensemble(backtest, h, m, offered.ensemble, choice, mean, failed)
+            choice, mean = _ensemble(
+                backtest, backtests, h, m, offered.ensemble, choice, mean, failed
+            )
         return _finish(y, mean, choice, backtest.steps, demand_class, tuple(failed))
     return short_history_forecast(y, h, demand_class, tuple(failed))
 
@@ -200,11 +202,12 @@ def _selected_forecast(y: np.ndarray, h: int, m: int, demand_class: str) -> Fore
 def ensemble_fits(n: int, season_length: int) -> bool:
     """Whether a history is long enough for the ensemble: its seasonal models need two
     whole seasons and two months (so the sandbox's 24-month histories go without)."""
-    return season_length >= 2 and n >= 2 * season_length + 2
+    return fits_two_seasons(n, season_length)
 
 
 def _ensemble(
     backtest: _Backtest,
+    backtests: dict[str, np.ndarray],
     h: int,
     m: int,
     ensemble: tuple[Method, ...],
@@ -215,7 +218,8 @@ def _ensemble(
     """The trimmed mean of the backtest's winner and the ensemble's models, refitted on
     the whole history, and scored on the same backtest: from each origin, the trimmed
     mean of the members that could fit there (a short start leaves some out). With
-    fewer than three members that work, the winner alone."""
+    fewer than three members that work, the winner alone. A member that was a candidate
+    is not fitted again from the origins: `backtests` has its forecasts."""
     y, truth = backtest.y, backtest.truth
     cuts = np.cumsum([y.size - o for o in backtest.origins])[:-1]
     names, full = [_label(winner)], [winner_mean]
@@ -229,7 +233,12 @@ def _ensemble(
             failed.append(method.name)
             continue
         names.append(method.name)
-        at_origins.append([_fit_or_none(method, y[:o], y.size - o, m) for o in backtest.origins])
+        if method.name in backtests:
+            at_origins.append(np.split(backtests[method.name], cuts))
+        else:
+            at_origins.append(
+                [_fit_or_none(method, y[:o], y.size - o, m) for o in backtest.origins]
+            )
     if len(full) < 3:
         return winner, winner_mean
     back = np.concatenate(
