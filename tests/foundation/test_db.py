@@ -83,3 +83,23 @@ def test_concurrent_migrations_apply_once(settings):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_kept_connection_is_dropped_after_the_database_failed_not_a_provider(settings):
+    """A provider's TransientError inside the block (an embedding call) keeps the
+    connection; a database failure drops it, and the next use opens a new one."""
+    from odoo_engines.core.db import KeptConnection, connect
+    from odoo_engines.core.errors import DatabaseUnavailable, TransientError
+
+    opened: list[Database] = []
+    kept = KeptConnection(lambda: opened.append(connect(settings)) or opened[-1])
+    with pytest.raises(TransientError), kept() as db:
+        db.fetchval("SELECT 1")
+        raise TransientError("the embedding provider timed out")
+    with kept() as db:
+        assert db is opened[0]
+    with pytest.raises(DatabaseUnavailable), kept() as db:
+        db.fetchval("SELECT pg_terminate_backend(pg_backend_pid())")
+    with kept() as db:
+        assert db is opened[1] and db.fetchval("SELECT 1") == 1
+    kept.close()

@@ -18,6 +18,11 @@ class TransientError(EngineError):
     """May succeed later (timeouts, 5xx, locks): raise so the trigger retries."""
 
 
+class DatabaseUnavailable(TransientError):
+    """The database could not be reached or dropped the statement (its connection is
+    then dropped too; a provider's TransientError leaves the connection alone)."""
+
+
 class ConfigError(PermanentError):
     """A setting is missing or malformed; the message names it."""
 

@@ -28,7 +28,7 @@ from flask import Request, Response
 
 from .. import __version__
 from ..core.db import Database, connect
-from ..core.errors import ConfigError, PermanentError, TransientError
+from ..core.errors import ConfigError, DatabaseUnavailable, PermanentError, TransientError
 from ..core.logging import get_logger
 from ..core.settings import Settings, load_settings
 from ..core.triggers import HttpError, Router, json_body, json_response, require_api_key
@@ -173,8 +173,8 @@ class EnrichResources:
 
     @contextmanager
     def database(self) -> Iterator[Database]:
-        """This thread's connection (statement_timeout = DB_TIMEOUT); dropped after a
-        transient database error so the next request reconnects."""
+        """This thread's connection (statement_timeout = DB_TIMEOUT); dropped after the
+        database failed so the next request reconnects."""
         db = getattr(self._local, "db", None)
         if db is None:
             try:
@@ -187,7 +187,7 @@ class EnrichResources:
             self._local.db = db
         try:
             yield db
-        except TransientError as exc:
+        except DatabaseUnavailable as exc:
             self._local.db = None
             db.close()
             log.error("database_unavailable", error=str(exc))

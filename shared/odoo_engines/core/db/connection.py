@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pg8000.dbapi
 
-from ..errors import ConfigError, TransientError
+from ..errors import ConfigError, DatabaseUnavailable
 from ..logging import get_logger
 from ..settings import DatabaseSettings
 from .database import is_transient, sqlstate
@@ -31,7 +31,7 @@ _RETRIED_AT_CONNECT = ("28",)  # invalid authorization: see open_connection
 
 
 def open_connection(settings: DatabaseSettings) -> pg8000.dbapi.Connection:
-    """A new autocommit connection per `settings.mode`; raises TransientError if unreachable."""
+    """A new autocommit connection per `settings.mode`; DatabaseUnavailable if unreachable."""
     try:
         if settings.mode == "cloudsql":
             conn = _cloud_sql(settings)
@@ -53,14 +53,14 @@ def open_connection(settings: DatabaseSettings) -> pg8000.dbapi.Connection:
                 timeout=settings.connect_timeout * 12,
             )
     except (pg8000.dbapi.InterfaceError, OSError) as exc:
-        raise TransientError(f"cannot reach PostgreSQL ({settings.mode}): {exc}") from exc
+        raise DatabaseUnavailable(f"cannot reach PostgreSQL ({settings.mode}): {exc}") from exc
     except pg8000.dbapi.DatabaseError as exc:
         code, message = sqlstate(exc)
         detail = f"PostgreSQL refused the connection: {message} (SQLSTATE {code})"
         # A refused password is retried too: during a rotation the function may start
         # with the new secret before the database has it (or the other way round).
         if is_transient(code) or code.startswith(_RETRIED_AT_CONNECT):
-            raise TransientError(detail) from exc
+            raise DatabaseUnavailable(detail) from exc
         raise ConfigError(detail) from exc
     conn.autocommit = True
     return conn

@@ -17,7 +17,7 @@ import numpy as np
 import pg8000.dbapi
 from pgvector import Vector
 
-from ..errors import QueryError, TransientError
+from ..errors import DatabaseUnavailable, QueryError
 from .vector import register_vector, to_vector_text
 
 # SQLSTATE classes that retrying can fix: connection loss, serialization/deadlock,
@@ -64,7 +64,7 @@ class Database:
         except pg8000.dbapi.DatabaseError as exc:
             raise _classify(exc) from exc
         except (pg8000.dbapi.InterfaceError, OSError) as exc:
-            raise TransientError(f"database connection failed: {exc}") from exc
+            raise DatabaseUnavailable(f"database connection failed: {exc}") from exc
         return cur
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -109,7 +109,7 @@ class Database:
         except BaseException:
             self._depth = 0
             # if the connection is gone, the server rolled back already
-            with contextlib.suppress(TransientError):
+            with contextlib.suppress(DatabaseUnavailable):
                 self.execute("ROLLBACK")
             raise
         self._depth = 0
@@ -164,7 +164,7 @@ def _classify(exc: pg8000.dbapi.DatabaseError) -> Exception:
     code, message = sqlstate(exc)
     detail = f"{message} (SQLSTATE {code})" if code else message
     if is_transient(code):
-        return TransientError(f"database: {detail}")
+        return DatabaseUnavailable(f"database: {detail}")
     return QueryError(f"database: {detail}")
 
 

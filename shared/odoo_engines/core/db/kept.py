@@ -6,14 +6,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from ..errors import TransientError
+from ..errors import DatabaseUnavailable
 from .database import Database
 
 
 class KeptConnection:
     """Opened by `open_db` on first use, held by one request at a time (a pg8000
-    connection serves one statement at a time), dropped after a transient failure so
-    the next request reconnects."""
+    connection serves one statement at a time), dropped after the database failed so
+    the next request reconnects (a provider's failure inside the block keeps it)."""
 
     def __init__(self, open_db: Callable[[], Database]):
         self._open = open_db
@@ -27,7 +27,7 @@ class KeptConnection:
                 self._db = self._open()
             try:
                 yield self._db
-            except TransientError:
+            except DatabaseUnavailable:
                 self._db.close()
                 self._db = None
                 raise
