@@ -33,6 +33,17 @@ def test_openapi_documents_every_route_the_function_serves(make_client):
         assert document["paths"][path]["get"]["security"] == [{"apiKey": []}]
     # the success status documented is the one served (a created product answers 201)
     assert "201" in document["paths"]["/products"]["post"]["responses"]
+    # and its media: the panel's page is HTML, not JSON
+    assert list(document["paths"]["/"]["get"]["responses"]["200"]["content"]) == ["text/html"]
+    # every error answer a route names is defined, and no other
+    named = {
+        answer["$ref"].rsplit("/", 1)[1]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for answer in operation["responses"].values()
+        if "$ref" in answer
+    }
+    assert named == set(document["components"]["responses"])
 
 
 def test_every_route_not_public_asks_for_the_key(make_client):

@@ -66,11 +66,17 @@ class Panel:
         self.database = database
         self.embedder = embedder
 
-    @route("GET", "/", summary="The admin panel's page", public=True)
+    @route("GET", "/", summary="The admin panel's page", public=True, media=("text/html",))
     def panel_page(self, request: Request) -> Response:
         return _file("index.html")
 
-    @route("GET", "/panel/static/<name>", summary="The panel's scripts and styles", public=True)
+    @route(
+        "GET",
+        "/panel/static/<name>",
+        summary="The panel's scripts and styles",
+        public=True,
+        media=("text/javascript", "text/css"),
+    )
     def panel_static(self, request: Request, name: str) -> Response:
         return _file(name)
 

@@ -38,7 +38,7 @@ _STANDARD_ERRORS = {
     409: "The request conflicts with the stored state (nothing was changed)",
     413: "The body is larger than the configured limit",
     422: "The body does not fit the schema; the error names the place",
-    502: "A provider (the language model) gave no usable answer: nothing was saved",
+    502: "A provider gave no usable answer: nothing was saved",
     503: "A dependency (database, provider) is unavailable: retry later",
 }
 
@@ -56,6 +56,7 @@ class Route:
     errors: tuple[int, ...] = ()
     public: bool = False  # no API key needed
     status: int = 200  # the success status (202 for work accepted for later)
+    media: tuple[str, ...] = ("application/json",)  # what a success answers: JSON, or files
     view: str = ""
 
 
@@ -106,8 +107,9 @@ def _view(
 def openapi_document(
     *apis: type | object, title: str, version: str, description: str, key_header: str
 ) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of every route of `apis`."""
+    """The OpenAPI 3.1 document of every route of `apis` (the error answers they name)."""
     paths: dict[str, dict[str, Any]] = {}
+    named: set[int] = set()
     for spec in (spec for api in apis for spec in routes_of(api)):
         path, parameters = _openapi_path(spec.path)
         operation: dict[str, Any] = {"operationId": spec.view, "summary": spec.summary}
@@ -128,16 +130,14 @@ def openapi_document(
             statuses.add(401)
         operation["security"] = [] if spec.public else [{"apiKey": []}]
         operation["responses"] = {
-            str(spec.status): {
-                "description": "Success",
-                "content": {"application/json": {"schema": spec.answer or {"type": "object"}}},
-            },
+            str(spec.status): {"description": "Success", "content": _content(spec)},
             **{
                 str(status): {"$ref": f"#/components/responses/E{status}"}
                 for status in sorted(statuses)
             },
         }
         paths.setdefault(path, {})[spec.method.lower()] = operation
+        named |= statuses
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": description},
@@ -151,6 +151,7 @@ def openapi_document(
                     "content": {"application/json": {"schema": _ERROR_REF}},
                 }
                 for status, text in _STANDARD_ERRORS.items()
+                if status in named
             },
         },
     }
@@ -166,6 +167,13 @@ _ERROR_SCHEMA = {
         "trace_id": {"type": "string", "description": "Finds the request in the logs"},
     },
 }
+
+
+def _content(spec: Route) -> dict[str, Any]:
+    """A success answer's media: JSON by its schema, or files (a page, scripts, styles)."""
+    if spec.media == ("application/json",):
+        return {"application/json": {"schema": spec.answer or {"type": "object"}}}
+    return {media: {"schema": {"type": "string"}} for media in spec.media}
 
 
 def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
