@@ -13,7 +13,14 @@ from ..core.logging import get_logger
 from .scheduler_jobs import TenantScheduler
 from .secret_store import SecretStore
 from .signing import check_webhook_secret
-from .store import delete_tenant, get_tenant, insert_tenant, set_tenant_active, update_tenant
+from .store import (
+    delete_tenant,
+    get_tenant,
+    insert_tenant,
+    pause_tenant,
+    resume_tenant,
+    update_tenant,
+)
 from .tenants import EDITABLE, ODOO_KEYS, OPTIONAL, WEBHOOK_SECRETS, Tenant, validate
 
 log = get_logger("orders.tenants")
@@ -103,7 +110,7 @@ class TenantAdmin:
         """Stop polling and retries for the tenant; its job is paused."""
         get_tenant(self.db, tenant_id)
         with self.db.transaction():
-            set_tenant_active(self.db, tenant_id, False)
+            pause_tenant(self.db, tenant_id)
             self.scheduler.pause(tenant_id)
         log.info("tenant_paused", connection_id=tenant_id)
         return get_tenant(self.db, tenant_id)
@@ -112,7 +119,7 @@ class TenantAdmin:
         """Poll again, and deliver again if a 410 had paused deliveries."""
         tenant = get_tenant(self.db, tenant_id)
         with self.db.transaction():
-            set_tenant_active(self.db, tenant_id, True)
+            resume_tenant(self.db, tenant_id)
             if self.scheduler.get(tenant_id) is None:  # lost job: recreate it, running
                 self.scheduler.upsert(tenant_id, tenant.polling_interval_seconds)
             else:

@@ -354,19 +354,21 @@ def update_tenant(db: Database, tenant_id: str, values: dict[str, Any]) -> None:
     db.execute(sql, [*values.values(), tenant_id])
 
 
-def set_tenant_active(db: Database, tenant_id: str, active: bool) -> None:
-    """Pause the tenant, or resume it (and its deliveries, if a 410 had paused them)."""
-    if active:
-        db.execute(
-            "UPDATE connections SET is_active = true, deliveries_paused_at = NULL,"
-            " deliveries_paused_reason = NULL, updated_at = now() WHERE id = %s",
-            (tenant_id,),
-        )
-    else:
-        db.execute(
-            "UPDATE connections SET is_active = false, updated_at = now() WHERE id = %s",
-            (tenant_id,),
-        )
+def pause_tenant(db: Database, tenant_id: str) -> None:
+    """Stop polling the tenant."""
+    db.execute(
+        "UPDATE connections SET is_active = false, updated_at = now() WHERE id = %s",
+        (tenant_id,),
+    )
+
+
+def resume_tenant(db: Database, tenant_id: str) -> None:
+    """Poll the tenant again, and deliver again if a 410 had paused its deliveries."""
+    db.execute(
+        "UPDATE connections SET is_active = true, deliveries_paused_at = NULL,"
+        " deliveries_paused_reason = NULL, updated_at = now() WHERE id = %s",
+        (tenant_id,),
+    )
 
 
 def delete_tenant(db: Database, tenant_id: str) -> None:
